@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint(__name__.rsplit(".", 1)[-1], __name__)
+
+from . import routes  # noqa: E402,F401

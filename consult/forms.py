@@ -1,0 +1,48 @@
+"""Form pieces shared by every blueprint: input cleaning and the error summary."""
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Trim, unify line breaks and drop control characters (PostgreSQL rejects NUL)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of an error summary: the message and the id of the input it belongs to."""
+
+    target: str | None
+    text: str
+
+
+class BaseForm(FlaskForm):
+    """A form that can list its errors, in field order, for the error summary."""
+
+    #: Shown instead of Flask-WTF's English CSRF messages (expired or missing token).
+    stale_message = _l("Sidan har varit öppen för länge. Skicka formuläret igen.")
+
+    def error_links(self) -> list[ErrorLink]:
+        links = [ErrorLink(None, str(message)) for message in self.form_errors]
+        for field in self:
+            for message in field.errors:
+                links.append(ErrorLink(self.error_target(field), self.error_text(field, message)))
+        return links
+
+    def error_target(self, field) -> str | None:
+        if field.type in ("CSRFTokenField", "HiddenField"):
+            return None
+        if field.type in ("OneChoiceField", "ManyChoicesField"):
+            return f"{field.id}-0"
+        return field.id
+
+    def error_text(self, field, message) -> str:
+        return str(self.stale_message if field.type == "CSRFTokenField" else message)

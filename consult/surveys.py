@@ -1,0 +1,203 @@
+"""Survey operations: loading, invitation codes, and recording responses anonymously."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from .extensions import db
+from .models import (
+    Access,
+    Answer,
+    Channel,
+    InvitationCode,
+    Question,
+    QuestionKind,
+    Response,
+    Round,
+    RoundState,
+    Strategy,
+    Survey,
+    UsedFormToken,
+)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+#: No 0/O, 1/I/L: codes are typed from paper letters.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+#: The form value of "Vet ej" on agreement scales.
+DONT_KNOW = "vet-ej"
+
+
+class SubmissionRefused(Exception):
+    """The response was not stored; ``message`` says why in the resident's language."""
+
+    message = ""
+
+
+class UnknownCode(SubmissionRefused):
+    pass
+
+
+class UsedCode(SubmissionRefused):
+    pass
+
+
+class AlreadySubmitted(Exception):
+    """This very form was stored before (double tap, reload, back and resubmit)."""
+
+
+def today_in_sweden() -> date:
+    return datetime.now(STOCKHOLM).date()
+
+
+def get_survey(slug: str) -> Survey | None:
+    """A survey with its round, target area, questions and options in three queries."""
+    return db.session.scalar(
+        select(Survey)
+        .where(Survey.slug == slug)
+        .options(
+            joinedload(Survey.round),
+            joinedload(Survey.target_area),
+            selectinload(Survey.questions).selectinload(Question.options),
+        )
+    )
+
+
+def get_strategy() -> Strategy | None:
+    return db.session.scalar(select(Strategy).order_by(Strategy.id).limit(1))
+
+
+def open_surveys() -> list[Survey]:
+    """Surveys taking answers right now, in target-area order."""
+    surveys = db.session.scalars(
+        select(Survey)
+        .join(Survey.round)
+        .where(Round.state == RoundState.OPEN)
+        .options(joinedload(Survey.round), joinedload(Survey.target_area))
+        .order_by(Survey.position, Survey.id)
+    ).all()
+    live = [survey for survey in surveys if survey.round.accepts_answers()]
+    return sorted(live, key=lambda survey: survey.target_area.position)
+
+
+# Invitation codes ---------------------------------------------------------------------------
+
+
+def normalise_code(raw: str) -> str:
+    """Upper case without spaces or dashes, so "abcde-fghjk" and "ABCDE FGHJK" match."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def code_digest(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def format_code(code: str) -> str:
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def generate_codes(survey: Survey, count: int) -> list[str]:
+    """Create ``count`` one-time codes; only their digests are stored. Returns the codes."""
+    codes = {
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)
+    }
+    while len(codes) < count:
+        codes.add("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+    db.session.add_all(
+        InvitationCode(survey_id=survey.id, digest=code_digest(code)) for code in codes
+    )
+    db.session.flush()
+    return [format_code(code) for code in sorted(codes)]
+
+
+def burn_code(survey: Survey, code: str) -> None:
+    """Mark a code used, atomically: of two racing submissions exactly one succeeds."""
+    digest = code_digest(code)
+    burnt = db.session.execute(
+        update(InvitationCode)
+        .where(
+            InvitationCode.survey_id == survey.id,
+            InvitationCode.digest == digest,
+            InvitationCode.used.is_(False),
+        )
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
+    if burnt.rowcount == 1:
+        return
+    known = db.session.scalar(
+        select(
+            exists().where(InvitationCode.survey_id == survey.id, InvitationCode.digest == digest)
+        )
+    )
+    raise UsedCode() if known else UnknownCode()
+
+
+# Responses ----------------------------------------------------------------------------------
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _claim_form_token(survey: Survey, token: str) -> None:
+    db.session.add(
+        UsedFormToken(digest=hashlib.sha256(token.encode()).hexdigest(), survey_id=survey.id)
+    )
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise AlreadySubmitted() from error
+
+
+def answers_from_values(survey: Survey, values: dict[int, object]) -> list[Answer]:
+    """Turn validated form values (by question id) into unsaved ``Answer`` rows."""
+    answers = []
+    for question in survey.questions:
+        value = values.get(question.id)
+        if value in (None, "", []):
+            continue
+        if question.kind is QuestionKind.MULTI:
+            answers += [Answer(question_id=question.id, option_id=int(v)) for v in value]
+        elif question.kind is QuestionKind.SINGLE:
+            answers.append(Answer(question_id=question.id, option_id=int(value)))
+        elif question.kind is QuestionKind.AGREE5 and value == DONT_KNOW:
+            answers.append(Answer(question_id=question.id, dont_know=True))
+        elif question.kind.is_text:
+            answers.append(Answer(question_id=question.id, text=str(value)))
+        else:
+            answers.append(Answer(question_id=question.id, number=int(value)))
+    return answers
+
+
+def record_response(
+    survey: Survey,
+    answers: list[Answer],
+    *,
+    channel: Channel,
+    code: str | None = None,
+    form_token: str | None = None,
+) -> Response:
+    """Store one response with its answers, burning the code and form token with it.
+
+    Everything happens in the caller's transaction: commit once, or roll back on any
+    exception, and nothing is half-stored.
+    """
+    if form_token:
+        _claim_form_token(survey, form_token)
+    if survey.access is Access.CODE and channel is Channel.WEB:
+        burn_code(survey, code or "")
+    response = Response(
+        survey_id=survey.id, submitted_on=today_in_sweden(), channel=channel, answers=answers
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response

@@ -1,0 +1,56 @@
+"""Accounts for staff and board: creation, passwords (argon2id), authentication."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Role, User
+
+#: argon2id with argon2-cffi's defaults (64 MiB, t=3, p=4): above OWASP's minimum.
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+MIN_PASSWORD_LENGTH = 12
+
+
+class UserExists(Exception):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(email: str, password: str, role: Role, name: str = "") -> User:
+    """Add an active user; the password is stored only as an argon2id hash."""
+    if get_user_by_email(email):
+        raise UserExists(email)
+    user = User(email=normalise_email(email), name=name, role=role, active=True)
+    set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = _hasher.hash(password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; the same work either way."""
+    user = get_user_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
