@@ -41,9 +41,7 @@ def register(app: Flask) -> None:
     def _csrf(error):
         return render_error(
             400,
-            _l(
-                "Sidan har varit öppen för länge eller skickades fel. Ladda om sidan och försök igen."
-            ),
+            _l("Sidan har varit öppen för länge. Ladda om sidan och försök igen."),
         )
 
     @app.errorhandler(HTTPException)

@@ -84,7 +84,8 @@ def login(app, client):
         with app.app_context():
             make_user(email, role)
         response = client.post(
-            "/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": csrf(client, "/login")}
+            "/login",
+            data={"email": email, "password": TEST_PASSWORD, "csrf_token": csrf(client, "/login")},
         )
         assert response.status_code == 302, response.text
         return client

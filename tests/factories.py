@@ -22,8 +22,12 @@ TEST_PASSWORD = "correct horse battery staple"
 
 
 def make_strategy() -> Strategy:
-    strategy = Strategy(municipality="Testby kommun", title="Strategi", goal="Ett gott liv för alla.",
-                        contact_email="kontakt@testby.se")
+    strategy = Strategy(
+        municipality="Testby kommun",
+        title="Strategi",
+        goal="Ett gott liv för alla.",
+        contact_email="kontakt@testby.se",
+    )
     strategy.target_areas = [TargetArea(position=n, name=f"Målområde {n}") for n in (1, 2)]
     db.session.add(strategy)
     db.session.flush()
@@ -42,24 +46,66 @@ def make_survey(
     short text, long text) plus an optional background question, committed."""
     strategy = db.session.query(Strategy).first() or make_strategy()
     round_ = Round(title=f"Omgång {slug}", state=state)
-    survey = Survey(round=round_, target_area=strategy.target_areas[0], slug=slug,
-                    title=f"Enkät {slug}", intro="Om livet här.", access=access)
+    survey = Survey(
+        round=round_,
+        target_area=strategy.target_areas[0],
+        slug=slug,
+        title=f"Enkät {slug}",
+        intro="Om livet här.",
+        access=access,
+    )
     survey.questions = [
-        Question(position=1, kind=QuestionKind.SINGLE, text="Hur trivs du?", required=required,
-                 options=_options("Bra", "Dåligt", "Vet inte")),
-        Question(position=2, kind=QuestionKind.MULTI, text="Vad är viktigt?", required=required,
-                 max_choices=2, options=_options("Skola", "Vård", "Vägar", "Kultur")),
-        Question(position=3, kind=QuestionKind.AGREE5, text="Jag känner mig trygg.",
-                 required=required, key="safe"),
-        Question(position=4, kind=QuestionKind.SCALE, text="Betyg på kommunen?", required=required,
-                 scale_min=1, scale_max=10, min_label="Mycket dåligt", max_label="Mycket bra",
-                 key="grade"),
-        Question(position=5, kind=QuestionKind.SHORT_TEXT, text="Ett ord om orten?",
-                 required=False),
-        Question(position=6, kind=QuestionKind.LONG_TEXT, text="Berätta mer.", required=False,
-                 help="Skriv fritt."),
-        Question(position=7, kind=QuestionKind.SINGLE, text="Hur gammal är du?",
-                 is_background=True, key="age_band", options=_options("16–34", "35–64", "65+")),
+        Question(
+            position=1,
+            kind=QuestionKind.SINGLE,
+            text="Hur trivs du?",
+            required=required,
+            options=_options("Bra", "Dåligt", "Vet inte"),
+        ),
+        Question(
+            position=2,
+            kind=QuestionKind.MULTI,
+            text="Vad är viktigt?",
+            required=required,
+            max_choices=2,
+            options=_options("Skola", "Vård", "Vägar", "Kultur"),
+        ),
+        Question(
+            position=3,
+            kind=QuestionKind.AGREE5,
+            text="Jag känner mig trygg.",
+            required=required,
+            key="safe",
+        ),
+        Question(
+            position=4,
+            kind=QuestionKind.SCALE,
+            text="Betyg på kommunen?",
+            required=required,
+            scale_min=1,
+            scale_max=10,
+            min_label="Mycket dåligt",
+            max_label="Mycket bra",
+            key="grade",
+        ),
+        Question(
+            position=5, kind=QuestionKind.SHORT_TEXT, text="Ett ord om orten?", required=False
+        ),
+        Question(
+            position=6,
+            kind=QuestionKind.LONG_TEXT,
+            text="Berätta mer.",
+            required=False,
+            help="Skriv fritt.",
+        ),
+        Question(
+            position=7,
+            kind=QuestionKind.SINGLE,
+            text="Hur gammal är du?",
+            is_background=True,
+            key="age_band",
+            options=_options("16–34", "35–64", "65+"),
+        ),
     ]
     for n in range(extra_text_questions):
         survey.questions.append(
@@ -81,9 +127,9 @@ def make_user(email: str, role: str, password: str = TEST_PASSWORD):
 
 
 def hidden_value(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
-    assert match, f"no hidden field {name}"
-    return unescape(match.group(1))
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert tag, f"no hidden field {name}"
+    return unescape(re.search(r'value="([^"]*)"', tag.group(0)).group(1))
 
 
 def valid_answers(survey: Survey) -> dict[str, object]:

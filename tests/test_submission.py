@@ -32,16 +32,18 @@ def test_a_valid_submission_is_stored_with_its_answers(app, client, ctx):
     got = sorted(
         (a.question_id, a.option_id, a.number, a.text, a.dont_know) for a in stored[0].answers
     )
-    assert got == sorted([
-        (q[0].id, q[0].options[0].id, None, None, False),
-        (q[1].id, q[1].options[0].id, None, None, False),
-        (q[1].id, q[1].options[2].id, None, None, False),
-        (q[2].id, None, 4, None, False),
-        (q[3].id, None, 7, None, False),
-        (q[4].id, None, None, "Lugnt", False),
-        (q[5].id, None, None, "Bra skolor\nmen dåliga bussar.", False),
-        (q[6].id, q[6].options[1].id, None, None, False),
-    ])
+    assert got == sorted(
+        [
+            (q[0].id, q[0].options[0].id, None, None, False),
+            (q[1].id, q[1].options[0].id, None, None, False),
+            (q[1].id, q[1].options[2].id, None, None, False),
+            (q[2].id, None, 4, None, False),
+            (q[3].id, None, 7, None, False),
+            (q[4].id, None, None, "Lugnt", False),
+            (q[5].id, None, None, "Bra skolor\nmen dåliga bussar.", False),
+            (q[6].id, q[6].options[1].id, None, None, False),
+        ]
+    )
     thanks = client.get("/s/test/tack")
     assert "Tack för ditt svar" in thanks.text
 
@@ -169,9 +171,9 @@ def test_answered_cookie_shows_a_notice_and_still_lets_another_person_answer(app
     form_post(client, "test", valid_answers(survey))
     page = client.get("/s/test").text
     assert "Du har redan svarat på den här enkäten från den här enheten." in page
-    assert "<form method=\"post\"" not in page
+    assert '<form method="post"' not in page
     again = client.get("/s/test?igen=1").text
-    assert "<form method=\"post\"" in again
+    assert '<form method="post"' in again
 
 
 def test_a_tampered_answered_cookie_is_ignored(app, client, ctx):
@@ -195,3 +197,18 @@ def test_the_answered_cookie_holds_only_survey_ids(app, client, ctx):
         client.get_cookie("answered").value
     )
     assert payload == [survey.id]
+
+
+def test_closing_a_round_forgets_its_form_tokens(app, client, ctx):
+    from consult.models import UsedFormToken
+    from consult.surveys import close_round
+
+    survey = make_survey()
+    other = make_survey("annan")
+    form_post(client, "test", valid_answers(survey))
+    form_post(client, "annan", valid_answers(other))
+    assert db.session.scalar(select(func.count()).select_from(UsedFormToken)) == 2
+    close_round(survey.round)
+    db.session.commit()
+    assert db.session.scalars(select(UsedFormToken.survey_id)).all() == [other.id]
+    assert len(responses()) == 2

@@ -69,7 +69,10 @@ def test_invalid_values_get_clear_messages_and_store_nothing(app, client, ctx):
     q = survey.questions
     cases = {
         q[0].field_name: ("99999", "Välj ett av alternativen som finns på sidan."),
-        q[1].field_name: ([str(other.questions[1].options[0].id)], "Välj ett av alternativen som finns på sidan."),
+        q[1].field_name: (
+            [str(other.questions[1].options[0].id)],
+            "Välj ett av alternativen som finns på sidan.",
+        ),
         q[2].field_name: ("6", "Välj ett av alternativen som finns på sidan."),
         q[3].field_name: ("11", "Välj ett av alternativen som finns på sidan."),
     }
@@ -107,7 +110,10 @@ def test_missing_or_wrong_csrf_token_shows_the_form_again_with_answers(app, clie
     for token in (None, "fel-token"):
         response = form_post(client, "test", answers, csrf_token=token)
         assert response.status_code == 422
-        assert "Sidan har varit öppen länge. Kontrollera dina svar och skicka igen." in response.text
+        assert (
+            "Sidan har varit öppen för länge. Kontrollera dina svar och skicka igen."
+            in response.text
+        )
         assert 'value="Behåll mig"' in response.text
     assert count_responses() == 0
 
@@ -125,7 +131,8 @@ def test_non_utf8_and_control_characters_never_cause_a_500(app, client, ctx):
     page = client.get("/s/test").text
     short, long_ = survey.questions[4], survey.questions[5]
     body = (
-        f"csrf_token={hidden_value(page, 'csrf_token')}&form_token={hidden_value(page, 'form_token')}"
+        f"csrf_token={hidden_value(page, 'csrf_token')}"
+        f"&form_token={hidden_value(page, 'form_token')}"
         f"&{short.field_name}=%FF%FE%00ok&{long_.field_name}=a%00b%0D%0Ac"
         f"&{survey.questions[0].field_name}=%C3%28"
     ).encode()

@@ -7,7 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm, clean_text
@@ -30,7 +37,7 @@ NOT_A_CHOICE = _l("Välj ett av alternativen som finns på sidan.")
 CHOOSE_ONE = _l("Välj ett svar på frågan.")
 CHOOSE_SOME = _l("Välj minst ett alternativ.")
 WRITE_SOMETHING = _l("Skriv ett svar på frågan.")
-STALE_PAGE = _l("Sidan har varit öppen länge. Kontrollera dina svar och skicka igen.")
+STALE_PAGE = _l("Sidan har varit öppen för länge. Kontrollera dina svar och skicka igen.")
 
 
 def _values(choices: list[SelectChoice]) -> set[str]:
@@ -137,7 +144,10 @@ class SurveyForm(BaseForm):
 
     form_token = HiddenField(
         default=new_form_token,
-        validators=[InputRequired(STALE_PAGE), Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=STALE_PAGE)],
+        validators=[
+            InputRequired(STALE_PAGE),
+            Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=STALE_PAGE),
+        ],
     )
     stale_message = STALE_PAGE
 

@@ -1,5 +1,6 @@
 """Resident pages: start page, surveys, thank-you, privacy and accessibility."""
 
+from datetime import date
 from itertools import groupby
 
 from flask import abort, make_response, redirect, render_template, request, url_for
@@ -22,8 +23,13 @@ from . import bp
 from .answered import answered_surveys, remember_answered
 from .forms import survey_form
 
+#: When the accessibility statement was last reviewed against the pages.
+STATEMENT_REVIEWED_ON = date(2026, 11, 27)
+
 CODE_MESSAGES = {
-    UnknownCode: _l("Koden finns inte. Kontrollera att du har skrivit den som i brevet."),
+    UnknownCode: _l(
+        "Koden finns inte. Kontrollera att du har skrivit den exakt som den står i brevet."
+    ),
     UsedCode: _l("Koden har redan använts. Varje kod kan bara användas en gång."),
 }
 
@@ -38,7 +44,7 @@ def index():
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @csrf.exempt  # SurveyForm checks CSRF itself, so a stale page comes back with its answers kept
-@limiter.limit("30/minute", methods=["POST"])
+@limiter.limit("120/minute", methods=["POST"])  # generous: a class may share one address
 def survey(slug: str):
     survey = _answerable_survey(slug)
     with_code = survey.access is Access.CODE
@@ -111,7 +117,9 @@ def privacy():
 
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("public/accessibility.html", strategy=get_strategy())
+    return render_template(
+        "public/accessibility.html", strategy=get_strategy(), reviewed_on=STATEMENT_REVIEWED_ON
+    )
 
 
 @bp.get("/lang/<code>")

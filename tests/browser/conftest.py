@@ -148,7 +148,7 @@ def _readable(survey: Survey, response: Response) -> dict[int, object]:
         else:
             value = answer.number if answer.number is not None else answer.text
         values[answer.question_id].append(value)
-    return {questions[qid].position: _one_or_all(questions[qid], vals) for qid, vals in values.items()}
+    return {questions[q].position: _one_or_all(questions[q], vals) for q, vals in values.items()}
 
 
 def _one_or_all(question, values: list) -> object:

@@ -1,0 +1,42 @@
+"""Migrations build the same schema as the models, from empty, on SQLite and PostgreSQL."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from consult.extensions import db
+
+from .conftest import POSTGRES_URL, make_app
+
+SCHEMA = "migration_check"
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """An empty SQLite file, or an empty PostgreSQL schema dropped afterwards."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{SCHEMA}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database):
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert diff == [], diff
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
