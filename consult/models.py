@@ -235,6 +235,11 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     #: Agreement scales: the resident chose "Vet ej" (number stays empty).
     dont_know: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Free text as the board may read it: personal data removed automatically when stored,
+    #: and further by staff. The board never reads ``text`` itself.
+    redacted_text: Mapped[str | None] = mapped_column(Text)
+    #: Staff hid this free-text answer from the board (it still counts in totals).
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
     response: Mapped[Response] = relationship(back_populates="answers")
 

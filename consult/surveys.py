@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
+from .redaction import redact
 from .models import (
     Access,
     Answer,
@@ -180,7 +181,9 @@ def answers_from_values(survey: Survey, values: dict[int, object]) -> list[Answe
         elif question.kind is QuestionKind.AGREE5 and value == DONT_KNOW:
             answers.append(Answer(question_id=question.id, dont_know=True))
         elif question.kind.is_text:
-            answers.append(Answer(question_id=question.id, text=str(value)))
+            answers.append(
+                Answer(question_id=question.id, text=str(value), redacted_text=redact(str(value)))
+            )
         else:
             answers.append(Answer(question_id=question.id, number=int(value)))
     return answers

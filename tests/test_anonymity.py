@@ -36,6 +36,8 @@ def test_a_response_row_holds_survey_day_and_channel_only(app, ctx):
         "number",
         "text",
         "dont_know",
+        "redacted_text",
+        "hidden",
     }
     assert column_names(InvitationCode) == {"id", "survey_id", "digest", "used"}
     assert column_names(UsedFormToken) == {"digest", "survey_id"}

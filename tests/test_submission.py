@@ -212,3 +212,14 @@ def test_closing_a_round_forgets_its_form_tokens(app, client, ctx):
     db.session.commit()
     assert db.session.scalars(select(UsedFormToken.survey_id)).all() == [other.id]
     assert len(responses()) == 2
+
+
+def test_free_text_is_stored_with_a_redacted_copy_for_the_board(app, client, ctx):
+    survey = make_survey()
+    long_ = survey.questions[5]
+    text = "Ring mig på 070-123 45 67 eller mejla a@b.se"
+    form_post(client, "test", {**valid_answers(survey), long_.field_name: text})
+    answer = db.session.scalars(select(Answer).where(Answer.question_id == long_.id)).one()
+    assert answer.text == text
+    assert answer.redacted_text == "Ring mig på [telefonnummer] eller mejla [e-postadress]"
+    assert answer.hidden is False
