@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
-from .redaction import redact
 from .models import (
     Access,
     Answer,
@@ -27,6 +26,7 @@ from .models import (
     Survey,
     UsedFormToken,
 )
+from .redaction import redact
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 #: No 0/O, 1/I/L: codes are typed from paper letters.
