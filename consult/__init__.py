@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
 
@@ -34,6 +35,7 @@ def create_app(config: type[Config] | str | Mapping | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"]
         or f"sqlite:///{Path(app.instance_path) / 'consult.db'}"
     )
+    _trust_proxies(app, app.config["TRUSTED_PROXIES"])
     _init_extensions(app)
     _register_blueprints(app)
     from . import cli, errors, security
@@ -61,6 +63,12 @@ def _instance_secret(app: Flask) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Behind ``count`` reverse proxies, see the client's address (for rate limits) and scheme."""
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _init_extensions(app: Flask) -> None:

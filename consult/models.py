@@ -129,6 +129,15 @@ class Round(db.Model):
             raise InvalidTransition(f"cannot close a round that is {self.state}")
         self.state = RoundState.CLOSED
 
+    def status(self, now: datetime | None = None) -> str:
+        """What staff see: draft, scheduled (open, before its opening time), open or closed."""
+        now = now or utcnow()
+        if self.state is RoundState.OPEN and self.opens_at and now < _aware(self.opens_at):
+            return "scheduled"
+        if self.state is RoundState.OPEN and not self.accepts_answers(now):
+            return "closed"
+        return self.state.value
+
     def accepts_answers(self, now: datetime | None = None) -> bool:
         """Open, and inside its opening window if it has one."""
         now = now or utcnow()
@@ -287,3 +296,5 @@ class AuditEvent(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()

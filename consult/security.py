@@ -1,6 +1,8 @@
 """Strict response headers for every page."""
 
-from flask import Flask, Response
+from flask import Flask, Response, session
+
+from .auth.sessions import USER_KEY
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -34,4 +36,6 @@ def register(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        if USER_KEY in session:  # staff and board pages hold data no cache should keep
+            response.headers["Cache-Control"] = "no-store"
         return response

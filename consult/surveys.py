@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -86,14 +86,6 @@ def open_surveys() -> list[Survey]:
     ).all()
     live = [survey for survey in surveys if survey.round.accepts_answers()]
     return sorted(live, key=lambda survey: survey.target_area.position)
-
-
-def close_round(round_: Round) -> None:
-    """Close a round and forget its used form tokens: they are only needed while it is open."""
-    round_.close()
-    survey_ids = select(Survey.id).where(Survey.round_id == round_.id)
-    db.session.execute(delete(UsedFormToken).where(UsedFormToken.survey_id.in_(survey_ids)))
-    db.session.flush()
 
 
 # Invitation codes ---------------------------------------------------------------------------

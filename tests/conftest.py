@@ -2,8 +2,10 @@
 TEST_DATABASE_URL is set), its client and CLI runner, and small factories."""
 
 import os
+from contextlib import nullcontext
 
 import pytest
+from flask import g, has_app_context
 from sqlalchemy import text
 
 from config import database_url
@@ -50,12 +52,19 @@ def database_uri(tmp_path):
 @pytest.fixture
 def app(database_uri):
     app = make_app(database_uri)
+    app.teardown_request(_forget_request_globals)
     with app.app_context():
         fresh_schema()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _forget_request_globals(_error=None) -> None:
+    """A request in a test shares the test's app context (see ``ctx``), and so its ``g``:
+    forget what one request cached there (signed-in user, CSRF token) before the next."""
+    g._get_current_object().__dict__.clear()
 
 
 @pytest.fixture
@@ -76,19 +85,31 @@ def ctx(app):
 
 
 @pytest.fixture
-def login(app, client):
-    """``login(role)`` creates a user with that role and signs the client in."""
+def fast_hashing(monkeypatch):
+    """Cheap argon2id parameters, so tests that log in many times stay quick."""
+    from argon2 import PasswordHasher
 
-    def _login(role: str, email: str | None = None):
-        email = email or f"{role}@example.se"
-        with app.app_context():
+    from consult import users
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "_hasher", cheap)
+
+
+@pytest.fixture
+def login(app, client, fast_hashing):
+    """``login(role)`` creates a user with that role and signs a client in (``client`` by
+    default; pass ``using=`` for a second browser)."""
+
+    def _login(role: str, email: str | None = None, using=None):
+        email, browser = email or f"{role}@example.se", using or client
+        with nullcontext() if has_app_context() else app.app_context():
             make_user(email, role)
-        response = client.post(
+        response = browser.post(
             "/login",
-            data={"email": email, "password": TEST_PASSWORD, "csrf_token": csrf(client, "/login")},
+            data={"email": email, "password": TEST_PASSWORD, "csrf_token": csrf(browser, "/login")},
         )
         assert response.status_code == 302, response.text
-        return client
+        return browser
 
     return _login
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint(__name__.rsplit(".", 1)[-1], __name__)
 
-from . import routes  # noqa: E402,F401
+from . import codes, questions, routes, users  # noqa: E402,F401
