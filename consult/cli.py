@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(generate_codes_command)
+    app.cli.add_command(close_due_rounds_command)
 
 
 @click.command("seed-demo")
@@ -60,3 +61,13 @@ def generate_codes_command(slug: str, count: int) -> None:
     codes = generate_codes(survey, count)
     db.session.commit()
     click.echo("\n".join(codes))
+
+
+@click.command("close-due-rounds")
+def close_due_rounds_command() -> None:
+    """Close open rounds whose closing time has passed (run it from cron, e.g. hourly)."""
+    from .builder import close_due_rounds
+
+    closed = close_due_rounds()
+    db.session.commit()
+    click.echo(f"Closed {len(closed)} round(s).")

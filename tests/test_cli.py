@@ -114,3 +114,20 @@ def test_generate_codes_prints_codes_and_stores_only_digests(app, runner, ctx):
     digests = set(db.session.scalars(select(InvitationCode.digest)))
     assert digests == {code_digest(code) for code in codes}
     assert runner.invoke(args=["generate-codes", "finns-inte"]).exit_code != 0
+
+
+def test_close_due_rounds_closes_what_has_passed_its_closing_time(app, runner, ctx):
+    from datetime import UTC, datetime, timedelta
+
+    from consult.models import RoundState
+
+    from .factories import make_survey
+
+    due, running = make_survey("due"), make_survey("running")
+    due.round.closes_at = datetime.now(UTC) - timedelta(minutes=5)
+    running.round.closes_at = datetime.now(UTC) + timedelta(days=5)
+    db.session.commit()
+    result = runner.invoke(args=["close-due-rounds"])
+    assert result.exit_code == 0 and "Closed 1 round(s)." in result.output
+    db.session.rollback()
+    assert (due.round.state, running.round.state) == (RoundState.CLOSED, RoundState.OPEN)
