@@ -61,6 +61,7 @@ STAFF_ROUTES = [
     ("POST", "/staff/questions/{question}/edit"),
     ("POST", "/staff/questions/{question}/up"),
     ("POST", "/staff/questions/{question}/down"),
+    ("GET", "/staff/questions/{question}/delete"),
     ("POST", "/staff/questions/{question}/delete"),
     ("POST", "/staff/surveys/{survey}/bank"),
     ("GET", "/staff/surveys/{survey}/preview"),
@@ -338,6 +339,8 @@ def test_move_and_delete_questions(staff, ctx):
     post(staff, f"/staff/questions/{first}/down")
     db.session.expire_all()
     assert [q.id for q in db.session.get(Survey, survey.id).questions][:2] == [second, first]
+    confirm = staff.get(f"/staff/questions/{first}/delete")
+    assert "Ta bort frågan?" in confirm.text and db.session.get(Question, first) is not None
     post(staff, f"/staff/questions/{first}/delete")
     db.session.expire_all()
     questions = db.session.get(Survey, survey.id).questions

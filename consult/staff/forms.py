@@ -255,7 +255,7 @@ class QuestionForm(BaseForm):
 
 
 class BankForm(BaseForm):
-    key = SelectField(_l("Fråga från tidigare omgångar"))
+    key = SelectField(_l("Fråga från frågebanken"))
 
     def __init__(self, *args, bank=(), **kwargs):
         super().__init__(*args, **kwargs)

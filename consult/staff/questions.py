@@ -80,11 +80,14 @@ def move_question(question_id: int, direction: str):
     return redirect(url_for("staff.survey_page", survey_id=question.survey_id) + anchor)
 
 
-@bp.post("/questions/<int:question_id>/delete")
+@bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @staff_only
 def delete_question(question_id: int):
+    """Ask first (GET), delete on the confirming POST."""
     question = db.get_or_404(Question, question_id)
     survey_id = question.survey_id
+    if request.method == "GET":
+        return render_template("staff/confirm_delete.html", question=question, action=ActionForm())
     if ActionForm().validate_on_submit():
         try:
             builder.delete_question(current_user, question)
