@@ -1,5 +1,7 @@
 """Accounts for staff and board: creation, passwords (argon2id), authentication."""
 
+import secrets
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -59,3 +61,13 @@ def authenticate(email: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def generate_password() -> str:
+    """A temporary password to hand over once: 4 groups of 5 from an unambiguous alphabet."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+def all_users() -> list[User]:
+    return db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
