@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -22,6 +23,12 @@ class ErrorLink:
 
     target: str | None
     text: str
+
+
+def render_form(template: str, form: FlaskForm, **context):
+    """A page with a form: 422 when a submitted form came back with errors."""
+    failed = form.errors or getattr(form, "form_errors", None)
+    return render_template(template, form=form, **context), 422 if failed else 200
 
 
 class BaseForm(FlaskForm):

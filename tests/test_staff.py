@@ -87,9 +87,11 @@ ADMIN_ROUTES = [
 
 
 def test_every_staff_route_is_covered_by_the_matrix(app):
+    """Free-text moderation routes have their own matrix in test_moderation.py."""
     listed = {path for _, path in STAFF_ROUTES + ADMIN_ROUTES}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("staff.") and "moderation" not in rule.endpoint:
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint.startswith("staff.") and not view.__module__.endswith(".moderation"):
             path = re.sub(r"<(?:int:)?(\w+)_id>", r"{\1}", rule.rule)
             path = re.sub(r"<any\([^)]*\):\w+>", "*", path)
             assert any(re.fullmatch(re.escape(path).replace(r"\*", r"\w+"), p) for p in listed), (

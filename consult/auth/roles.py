@@ -26,3 +26,6 @@ def role_required(*roles: Role):
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 READER_ROLES = (Role.BOARD, Role.STAFF, Role.ADMIN)
+
+staff_only = role_required(*STAFF_ROLES)
+admin_only = role_required(Role.ADMIN)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import csrf, db, limiter
+from ..forms import render_form
 from ..models import Access, Channel, RoundState
 from ..surveys import (
     AlreadySubmitted,
@@ -58,10 +59,7 @@ def survey(slug: str):
         else:
             return _thank(survey)
     form.reissue_token_if_invalid()
-    status = 422 if form.errors else 200
-    return render_template(
-        "public/survey.html", survey=survey, form=form, already=_answered_here(survey)
-    ), status
+    return render_form("public/survey.html", form, survey=survey, already=_answered_here(survey))
 
 
 def _answered_here(survey) -> bool:

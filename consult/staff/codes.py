@@ -12,14 +12,15 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import audit
+from ..auth.roles import staff_only
 from ..extensions import db
+from ..forms import render_form
 from ..models import Channel, InvitationCode, RoundState, Survey
 from ..public.forms import survey_form
 from ..surveys import AlreadySubmitted, answers_from_values, code_digest, generate_codes
 from ..surveys import record_response as store_response
 from . import bp
 from .forms import CodesForm
-from .routes import _render_form, staff_only
 
 CODE_FORMAT = re.compile(r"^[A-Z0-9]{5}-[A-Z0-9]{5}$")
 
@@ -46,7 +47,7 @@ def codes(survey_id: int):
         letters = [(code, survey_link(survey, code)) for code in new_codes]
         return render_template("staff/letters.html", survey=survey, letters=letters, qr=qr_svg)
     issued, used = _code_counts(survey)
-    return _render_form("staff/codes.html", form, survey=survey, issued=issued, used=used)
+    return render_form("staff/codes.html", form, survey=survey, issued=issued, used=used)
 
 
 def _code_counts(survey: Survey) -> tuple[int, int]:
@@ -116,5 +117,4 @@ def paper(survey_id: int):
         flash(_l("Pappersenkäten är sparad. Här kan du registrera nästa."))
         return redirect(url_for("staff.paper", survey_id=survey.id))
     form.reissue_token_if_invalid()
-    status = 422 if form.errors else 200
-    return render_template("staff/paper.html", survey=survey, form=form), status
+    return render_form("staff/paper.html", form, survey=survey)

@@ -5,13 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import builder
+from ..auth.roles import staff_only
 from ..extensions import db
+from ..forms import render_form
 from ..models import Access, Question, Survey
 from ..public.forms import survey_form
 from ..surveys import answers_from_values
 from . import bp
 from .forms import KIND_LABELS, ActionForm, BankForm, QuestionForm
-from .routes import _render_form, staff_only
 
 
 @bp.get("/surveys/<int:survey_id>")
@@ -38,7 +39,7 @@ def new_question(survey_id: int):
         db.session.commit()
         flash(_l("Frågan är tillagd."))
         return redirect(url_for("staff.survey_page", survey_id=survey.id) + "#fragor")
-    return _render_form("staff/question_form.html", form, survey=survey, title=_l("Ny fråga"))
+    return render_form("staff/question_form.html", form, survey=survey, title=_l("Ny fråga"))
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -59,7 +60,7 @@ def edit_question(question_id: int):
             db.session.commit()
             flash(_l("Frågan är sparad."))
             return redirect(url_for("staff.survey_page", survey_id=survey.id) + "#fragor")
-    return _render_form(
+    return render_form(
         "staff/question_form.html",
         form,
         survey=survey,
@@ -121,5 +122,4 @@ def preview(survey_id: int):
     if form.validate_on_submit():
         answers_from_values(survey, form.values())  # proves the answers would convert
         flash(_l("Förhandsvisning: svaren var giltiga. Ingenting sparades."))
-    status = 422 if form.errors else 200
-    return render_template("public/survey.html", survey=survey, form=form, preview=True), status
+    return render_form("public/survey.html", form, survey=survey, preview=True)

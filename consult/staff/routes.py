@@ -6,14 +6,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import builder
-from ..auth.roles import STAFF_ROLES, role_required
+from ..auth.roles import staff_only
 from ..extensions import db
+from ..forms import render_form
 from ..models import InvalidTransition, Round, Survey, TargetArea
 from ..results import response_counts, rounds_with_surveys
 from . import bp
 from .forms import ActionForm, RoundForm, SurveySettingsForm
-
-staff_only = role_required(*STAFF_ROLES)
 
 
 @bp.get("/")
@@ -32,7 +31,7 @@ def new_round():
         round_ = builder.create_round(current_user, **form.values())
         db.session.commit()
         return redirect(url_for("staff.round_page", round_id=round_.id))
-    return _render_form("staff/round_form.html", form, title=_l("Ny enkätomgång"))
+    return render_form("staff/round_form.html", form, title=_l("Ny enkätomgång"))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -54,7 +53,7 @@ def edit_round(round_id: int):
         db.session.commit()
         flash(_l("Omgången är sparad."))
         return redirect(url_for("staff.round_page", round_id=round_.id))
-    return _render_form("staff/round_form.html", form, title=_l("Ändra omgången"), round=round_)
+    return render_form("staff/round_form.html", form, title=_l("Ändra omgången"), round=round_)
 
 
 @bp.post("/rounds/<int:round_id>/<any(open, close):change>")
@@ -93,7 +92,7 @@ def new_survey(round_id: int):
         survey = builder.create_survey(current_user, round_, **form.values())
         db.session.commit()
         return redirect(url_for("staff.survey_page", survey_id=survey.id))
-    return _render_form("staff/survey_form.html", form, title=_l("Ny enkät"), round=round_)
+    return render_form("staff/survey_form.html", form, title=_l("Ny enkät"), round=round_)
 
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
@@ -106,7 +105,7 @@ def edit_survey(survey_id: int):
         db.session.commit()
         flash(_l("Enkäten är sparad."))
         return redirect(url_for("staff.survey_page", survey_id=survey.id))
-    return _render_form(
+    return render_form(
         "staff/survey_form.html",
         form,
         title=_l("Ändra enkäten"),
@@ -117,9 +116,3 @@ def edit_survey(survey_id: int):
 
 def _areas() -> list[TargetArea]:
     return db.session.scalars(select(TargetArea).order_by(TargetArea.position)).all()
-
-
-def _render_form(template: str, form, **context):
-    """A form page; 422 when a submitted form had errors."""
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(template, form=form, **context), status

@@ -5,15 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import audit
-from ..auth.roles import role_required
+from ..auth.roles import admin_only
 from ..extensions import db
+from ..forms import render_form
 from ..models import Role, User
 from ..users import all_users, create_user, generate_password, set_password
 from . import bp
 from .forms import ActionForm, RoleForm, UserForm
-from .routes import _render_form
-
-admin_only = role_required(Role.ADMIN)
 
 
 @bp.get("/users")
@@ -32,7 +30,7 @@ def new_user():
         audit.record(current_user, "user.create", f"{user.email} ({user.role})")
         db.session.commit()
         return render_template("staff/password.html", user=user, password=password)
-    return _render_form("staff/user_form.html", form)
+    return render_form("staff/user_form.html", form)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
@@ -49,7 +47,7 @@ def change_role(user_id: int):
             db.session.commit()
             flash(_l("Rollen är ändrad."))
             return redirect(url_for("staff.users"))
-    return _render_form("staff/role_form.html", form, user=user)
+    return render_form("staff/role_form.html", form, user=user)
 
 
 @bp.post("/users/<int:user_id>/<any(activate, deactivate):change>")
