@@ -13,11 +13,14 @@ The board reads free text only as ``Answer.redacted_text``; nothing here selects
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+import threading
+import time
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -203,6 +206,69 @@ def is_simulated(channel: Channel) -> bool:
     return channel is Channel.SIMULATED
 
 
+# Aggregates kept while their responses are unchanged ---------------------------------------
+
+CACHE_SIZE = 256
+CACHE_SECONDS = 600
+
+
+class AggregateCache:
+    """Aggregates (plain counts and estimates, never ORM objects), kept per app while the
+    responses they were counted from are unchanged.
+
+    Each entry carries the stamp of its surveys' responses (``response_stamp``): a new or
+    deleted response changes the stamp, so the next reader counts again. Entries also
+    expire after ``CACHE_SECONDS``, and beyond ``CACHE_SIZE`` the least recently used go.
+    Moderation (hidden answers) is never cached: free-text counts are always fresh.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE, seconds: float = CACHE_SECONDS):
+        self.size, self.seconds = size, seconds
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, stamp: tuple, compute):
+        """The cached value for ``key`` if its stamp matches, else ``compute()`` (stored)."""
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry and entry[0] == stamp and now - entry[1] < self.seconds:
+                self._entries.move_to_end(key)
+                return entry[2]
+        value = compute()
+        with self._lock:
+            self._entries[key] = (stamp, now, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+def response_stamp(survey_ids: Iterable[int]) -> tuple:
+    """How many responses the surveys hold, and the highest id (from the index alone)."""
+    ids = sorted(set(survey_ids))
+    if not ids:
+        return (0, None)
+    row = db.session.execute(
+        select(func.count(Response.id), func.max(Response.id)).where(Response.survey_id.in_(ids))
+    ).one()
+    return (tuple(ids), row[0], row[1])
+
+
+def cached(key: tuple, stamp: tuple, compute):
+    """``compute()``, or its result from the app's ``AggregateCache``."""
+    cache = current_app.extensions.setdefault("consult.aggregates", AggregateCache())
+    return cache.get(key, stamp, compute)
+
+
+def signature(questions: Iterable[Question]) -> tuple:
+    """What the counts of these questions depend on besides the answers."""
+    return tuple(
+        (q.id, q.kind.value, q.scale_min, q.scale_max, tuple(o.id for o in q.options))
+        for q in questions
+    )
+
+
 # Tallies: everything a page needs, in a few GROUP BY queries --------------------------------
 
 
@@ -230,7 +296,7 @@ class Tally:
 
 
 def tally(questions: Iterable[Question], scope: Scope, by: Question | None = None) -> dict:
-    """{(group, question id): Tally} for ``questions``.
+    """{(group, question id): Tally} for ``questions`` (free text: see ``text_counts``).
 
     Without ``by`` the group is None. With a background question ``by`` the group is the
     option its respondents chose there, or None for those who did not answer it.
@@ -258,8 +324,6 @@ def tally(questions: Iterable[Question], scope: Scope, by: Question | None = Non
     for group, qid, n, total, total_sq in _grouped([question], moments, ids["number"], scope, by):
         entry = tallies[group, qid]
         entry.n, entry.total, entry.total_sq = n, int(total or 0), int(total_sq or 0)
-    if by is None:
-        _tally_texts(tallies, ids["text"], scope)
     return dict(tallies)
 
 
@@ -292,18 +356,22 @@ def _grouped(keys: list, aggregates: list, question_ids: list[int], scope: Scope
     return [(row[-1], *row[:-1]) for row in rows]
 
 
-def _tally_texts(tallies: dict, question_ids: list[int], scope: Scope) -> None:
+def text_counts(questions: Iterable[Question], scope: Scope) -> dict[int, Tally]:
+    """{question id: Tally} of free-text answers: all of them, and those the board may read
+    (never cached: staff may hide an answer at any time)."""
+    question_ids = [q.id for q in questions if q.kind.is_text]
     if not question_ids:
-        return
+        return {}
     visible = func.sum(case((Answer.hidden.is_(False), 1), else_=0))
     stmt = (
         select(Answer.question_id, func.count(), visible)
         .where(Answer.question_id.in_(question_ids), Answer.redacted_text.is_not(None))
         .group_by(Answer.question_id)
     )
-    for qid, count, shown in db.session.execute(scope.apply(stmt, Answer.response_id)):
-        tallies[None, qid].respondents = count
-        tallies[None, qid].visible_texts = int(shown or 0)
+    return {
+        qid: Tally(respondents=count, visible_texts=int(shown or 0))
+        for qid, count, shown in db.session.execute(scope.apply(stmt, Answer.response_id))
+    }
 
 
 # Results per question -----------------------------------------------------------------------
@@ -408,12 +476,15 @@ def breakdown_questions(survey: Survey) -> list[Question]:
 def breakdown(survey: Survey, by: Question, scope: Scope, total: int, k: int) -> Breakdown:
     """Every question but free text and ``by`` itself, per group of ``by``, with small
     groups suppressed (first by group size, then per question by who answered it)."""
-    sizes = _group_sizes(by, scope, total)
+    questions = [q for q in survey.questions if not q.kind.is_text and q.id != by.id]
+    sizes, counts = cached(
+        ("breakdown", survey.id, scope.simulated, by.id, signature(questions)),
+        response_stamp([survey.id]),
+        lambda: (_group_sizes(by, scope, total), tally(questions, scope, by)),
+    )
     hidden = suppressed(sizes, k)
     labels = {option.id: option.label for option in by.options} | {None: NO_ANSWER_LABEL}
     groups = [Group(key, labels[key], n, key in hidden) for key, n in sizes.items()]
-    questions = [q for q in survey.questions if not q.kind.is_text and q.id != by.id]
-    counts = tally(questions, scope, by)
     return Breakdown(
         by,
         groups,
@@ -470,8 +541,10 @@ class SurveyResults:
 def survey_results(
     survey: Survey, *, k: int, simulated: bool = False, by: Question | None = None
 ) -> SurveyResults:
-    """Everything the board may see of one survey, in about ten queries."""
-    counts = channel_counts([survey.id])[survey.id]
+    """Everything the board may see of one survey: about ten GROUP BY queries, or, while
+    the survey's responses are unchanged, two (the stamp and the free-text counts)."""
+    stamp = response_stamp([survey.id])
+    counts = cached(("channels", survey.id), stamp, lambda: channel_counts([survey.id])[survey.id])
     scope = Scope.of([counts], simulated)
     channels = Counter({c: n for c, n in counts.items() if is_simulated(c) == simulated})
     results = SurveyResults(
@@ -479,12 +552,16 @@ def survey_results(
     )
     if not results.shown:
         return results
-    counts_by_question = tally(survey.questions, scope)
+    key = (survey.id, simulated, signature(survey.questions))
+    numbers = cached(("tally", *key), stamp, lambda: tally(survey.questions, scope))
+    texts = text_counts(survey.questions, scope)
     results.questions = [
-        question_result(q, counts_by_question.get((None, q.id)), k) for q in survey.questions
+        question_result(q, numbers.get((None, q.id)) or texts.get(q.id), k)
+        for q in survey.questions
     ]
-    index = respondent_index(_index_questions(survey.questions), scope).get(None)
-    results.index = index if index and index.n >= k else None
+    scales = _index_questions(survey.questions)
+    index = cached(("index", *key), stamp, lambda: respondent_index(scales, scope).get(None))
+    results.index = _at_least(index, k)
     if by is not None:
         results.breakdown = breakdown(survey, by, scope, results.n, k)
     return results
@@ -539,7 +616,8 @@ def respondent_index(questions: list[Question], scope: Scope, by_area: bool = Fa
 
 def survey_scope(survey: Survey, simulated: bool = False) -> tuple[Scope, int]:
     """The scope for one survey's responses, and how many responses it holds."""
-    counts = channel_counts([survey.id])[survey.id]
+    stamp = response_stamp([survey.id])
+    counts = cached(("channels", survey.id), stamp, lambda: channel_counts([survey.id])[survey.id])
     scope = Scope.of([counts], simulated)
     return scope, scope.total(counts)
 
@@ -611,7 +689,9 @@ def get_round(round_id: int) -> Round | None:
 
 def round_overview(round_: Round, *, k: int, simulated: bool = False) -> RoundOverview:
     """The overview of one round (``round_`` loaded with ``get_round``)."""
-    counts = channel_counts(s.id for s in round_.surveys)
+    survey_ids = [s.id for s in round_.surveys]
+    stamp = response_stamp(survey_ids)
+    counts = cached(("channels", *survey_ids), stamp, lambda: channel_counts(survey_ids))
     scope = Scope.of(counts.values(), simulated)
     codes = _codes_issued([s.id for s in round_.surveys]) if not simulated else {}
     overviews = defaultdict(list)
@@ -619,13 +699,18 @@ def round_overview(round_: Round, *, k: int, simulated: bool = False) -> RoundOv
         mine = Counter({c: n for c, n in counts[survey.id].items() if is_simulated(c) == simulated})
         overviews[survey.target_area].append(SurveyOverview(survey, mine, codes.get(survey.id, 0)))
     questions = _index_questions(q for s in round_.surveys for q in s.questions)
-    indices = respondent_index(questions, scope, by_area=True)
+    indices = cached(
+        ("areas", simulated, signature(questions)),
+        stamp,
+        lambda: respondent_index(questions, scope, by_area=True),
+    )
+    days = cached(("days", simulated, *survey_ids), stamp, lambda: _days(survey_ids, scope))
     areas = [
         AreaOverview(area, surveys, _at_least(indices.get(area.id), k))
         for area, surveys in sorted(overviews.items(), key=lambda item: item[0].position)
     ]
     other = sum(scope.total(c) != c.total() for c in counts.values()) > 0
-    return RoundOverview(round_, scope, k, areas, _days(round_, scope), other)
+    return RoundOverview(round_, scope, k, areas, days, other)
 
 
 def _at_least(estimate: Estimate | None, k: int) -> Estimate | None:
@@ -643,9 +728,8 @@ def _codes_issued(survey_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _days(round_: Round, scope: Scope) -> list[tuple[date, Counter]]:
+def _days(survey_ids: list[int], scope: Scope) -> list[tuple[date, Counter]]:
     """Responses per day and channel, oldest day first."""
-    survey_ids = [s.id for s in round_.surveys]
     if not survey_ids:
         return []
     rows = db.session.execute(
@@ -710,8 +794,11 @@ def trends(*, k: int, simulated: bool = False) -> list[Trend]:
             by_key[question.key][question.survey.round].append(question)
     by_key = {key: rounds for key, rounds in by_key.items() if len(rounds) >= 2}
     asked = [q for rounds in by_key.values() for qs in rounds.values() for q in qs]
-    counts = channel_counts({q.survey_id for q in asked})
-    tallies = tally(asked, Scope.of(counts.values(), simulated))
+    survey_ids = sorted({q.survey_id for q in asked})
+    stamp = response_stamp(survey_ids)
+    counts = cached(("channels", *survey_ids), stamp, lambda: channel_counts(survey_ids))
+    scope = Scope.of(counts.values(), simulated)
+    tallies = cached(("trends", simulated, signature(asked)), stamp, lambda: tally(asked, scope))
     return [_trend(key, rounds, tallies, k) for key, rounds in by_key.items()]
 
 
