@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(generate_codes_command)
     app.cli.add_command(close_due_rounds_command)
+    from .simulate import simulate_responses_command
+
+    app.cli.add_command(simulate_responses_command)
 
 
 @click.command("seed-demo")

@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint(__name__.rsplit(".", 1)[-1], __name__)
 
-from . import codes, questions, routes, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    codes,
+    moderation,  # noqa: E402,F401
+    questions,
+    routes,
+    users,
+)
