@@ -1,4 +1,4 @@
-"""WSGI entry point: ``gunicorn wsgi:app``."""
+"""WSGI entry point: ``gunicorn -c python:consult.gunicorn_conf wsgi:app`` (see README)."""
 
 from consult import create_app
 
