@@ -423,7 +423,7 @@ def round_figures(overview: RoundOverview) -> dict[str, dict]:
 def days_figure(overview: RoundOverview) -> dict:
     """Responses per day, stacked by channel."""
     days = [day for day, _counts in overview.days]
-    channels = [c for c in Channel if any(counts[c] for _day, counts in overview.days)]
+    channels = channels_in(overview.channels)
     traces = [
         {
             "type": "bar",
@@ -455,6 +455,11 @@ def days_figure(overview: RoundOverview) -> dict:
             yaxis=_axis(title={"text": esc(_("Svar"))}, rangemode="tozero"),
         ),
     }
+
+
+def channels_in(counts) -> list[Channel]:
+    """The channels present in ``counts``, in a fixed order (web, paper, simulated)."""
+    return [channel for channel in Channel if counts.get(channel)]
 
 
 def channel_label(channel: Channel) -> str:

@@ -170,6 +170,12 @@ def channel_counts(survey_ids: Iterable[int]) -> dict[int, Counter]:
     return counts
 
 
+def cached_channel_counts(survey_ids: list[int], stamp: tuple) -> dict[int, Counter]:
+    """``channel_counts`` through the aggregate cache."""
+    key = ("channels", *sorted(survey_ids))
+    return cached(key, stamp, lambda: channel_counts(survey_ids))
+
+
 @dataclass(frozen=True)
 class Scope:
     """Count real responses, or only simulated ones (never both).
@@ -544,7 +550,7 @@ def survey_results(
     """Everything the board may see of one survey: about ten GROUP BY queries, or, while
     the survey's responses are unchanged, two (the stamp and the free-text counts)."""
     stamp = response_stamp([survey.id])
-    counts = cached(("channels", survey.id), stamp, lambda: channel_counts([survey.id])[survey.id])
+    counts = cached_channel_counts([survey.id], stamp)[survey.id]
     scope = Scope.of([counts], simulated)
     channels = Counter({c: n for c, n in counts.items() if is_simulated(c) == simulated})
     results = SurveyResults(
@@ -617,7 +623,7 @@ def respondent_index(questions: list[Question], scope: Scope, by_area: bool = Fa
 def survey_scope(survey: Survey, simulated: bool = False) -> tuple[Scope, int]:
     """The scope for one survey's responses, and how many responses it holds."""
     stamp = response_stamp([survey.id])
-    counts = cached(("channels", survey.id), stamp, lambda: channel_counts([survey.id])[survey.id])
+    counts = cached_channel_counts([survey.id], stamp)[survey.id]
     scope = Scope.of([counts], simulated)
     return scope, scope.total(counts)
 
@@ -691,7 +697,7 @@ def round_overview(round_: Round, *, k: int, simulated: bool = False) -> RoundOv
     """The overview of one round (``round_`` loaded with ``get_round``)."""
     survey_ids = [s.id for s in round_.surveys]
     stamp = response_stamp(survey_ids)
-    counts = cached(("channels", *survey_ids), stamp, lambda: channel_counts(survey_ids))
+    counts = cached_channel_counts(survey_ids, stamp)
     scope = Scope.of(counts.values(), simulated)
     codes = _codes_issued([s.id for s in round_.surveys]) if not simulated else {}
     overviews = defaultdict(list)
@@ -796,7 +802,7 @@ def trends(*, k: int, simulated: bool = False) -> list[Trend]:
     asked = [q for rounds in by_key.values() for qs in rounds.values() for q in qs]
     survey_ids = sorted({q.survey_id for q in asked})
     stamp = response_stamp(survey_ids)
-    counts = cached(("channels", *survey_ids), stamp, lambda: channel_counts(survey_ids))
+    counts = cached_channel_counts(survey_ids, stamp)
     scope = Scope.of(counts.values(), simulated)
     tallies = cached(("trends", simulated, signature(asked)), stamp, lambda: tally(asked, scope))
     return [_trend(key, rounds, tallies, k) for key, rounds in by_key.items()]

@@ -27,6 +27,7 @@ from . import assets, bp
 from .forms import BreakdownForm, SearchForm
 
 TEXTS_PER_PAGE = 50
+ASSET_CACHE = f"private, max-age={assets.ONE_YEAR}, immutable"
 
 
 # plotly.js 4 draws bar and scatter (SVG) charts without eval: its few `Function(...)`
@@ -40,8 +41,16 @@ BOARD_CSP = CONTENT_SECURITY_POLICY
 @bp.after_request
 def _board_headers(response):
     response.headers["Content-Security-Policy"] = BOARD_CSP
-    if request.endpoint != "board.asset":
-        response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.after_app_request
+def _cache_assets(response):
+    """Let browsers keep the hashed assets. The app marks every signed-in response
+    no-store (security.py); this hook is registered before that one, so it runs after it."""
+    if request.endpoint == "board.asset" and response.status_code == 200:
+        response.headers["Cache-Control"] = ASSET_CACHE
     return response
 
 
@@ -53,6 +62,7 @@ def _board_helpers():
         "no_inline_styles": assets.NO_INLINE_STYLES,
         "simulated": _simulated(),
         "channel_label": charts.channel_label,
+        "channels_in": charts.channels_in,
         "number": charts.number,
         "plus_minus": charts.plus_minus,
         "estimate_text": charts.estimate_text,
@@ -169,7 +179,6 @@ def asset(digest: str, name: str):
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
     response = make_response(assets.content(name, gzipped))
     response.mimetype = assets.mimetype(name)
-    response.headers["Cache-Control"] = f"private, max-age={assets.ONE_YEAR}, immutable"
     response.headers["Vary"] = "Accept-Encoding"
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
