@@ -8,7 +8,7 @@ deleted. Wording fixes are allowed and recorded in the audit log.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -60,20 +60,12 @@ class QuestionSpec:
 
     @classmethod
     def of(cls, question: Question) -> QuestionSpec:
-        return cls(
-            kind=question.kind,
-            text=question.text,
-            help=question.help,
-            required=question.required,
-            is_background=question.is_background,
-            key=question.key,
-            max_choices=question.max_choices,
-            scale_min=question.scale_min,
-            scale_max=question.scale_max,
-            min_label=question.min_label,
-            max_label=question.max_label,
-            options=[option.label for option in question.options],
-        )
+        settings = {name: getattr(question, name) for name in SETTINGS}
+        return cls(**settings, options=[option.label for option in question.options])
+
+
+#: A question's own settings, as named on both ``Question`` and ``QuestionSpec``.
+SETTINGS = tuple(f.name for f in fields(QuestionSpec) if f.name != "options")
 
 
 # Rounds -------------------------------------------------------------------------------------
@@ -242,19 +234,7 @@ def _relabel_and_extend_options(question: Question, labels: list[str]) -> None:
 
 
 def _apply(question: Question, spec: QuestionSpec) -> None:
-    for name in (
-        "kind",
-        "text",
-        "help",
-        "required",
-        "is_background",
-        "key",
-        "max_choices",
-        "scale_min",
-        "scale_max",
-        "min_label",
-        "max_label",
-    ):
+    for name in SETTINGS:
         setattr(question, name, getattr(spec, name))
 
 

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..builder import SLUG, QuestionSpec, slug_taken
+from ..builder import SETTINGS, SLUG, QuestionSpec, slug_taken
 from ..forms import BaseForm, clean_text
 from ..models import Access, QuestionKind, Role
 
@@ -237,21 +237,11 @@ class QuestionForm(BaseForm):
 
     def fill_from(self, question) -> None:
         """Prefill on GET from a stored question."""
-        for name in (
-            "text",
-            "help",
-            "required",
-            "is_background",
-            "key",
-            "max_choices",
-            "scale_min",
-            "scale_max",
-            "min_label",
-            "max_label",
-        ):
-            self[name].data = getattr(question, name)
-        self.kind.data = question.kind.value
-        self.options.data = "\n".join(option.label for option in question.options)
+        spec = QuestionSpec.of(question)
+        for name in SETTINGS:
+            self[name].data = getattr(spec, name)
+        self.kind.data = spec.kind.value
+        self.options.data = "\n".join(spec.options)
 
 
 class BankForm(BaseForm):
