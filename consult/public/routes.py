@@ -51,13 +51,14 @@ def survey(slug: str):
     with_code = survey.access is Access.CODE
     form = survey_form(survey, with_code=with_code, code=request.args.get("kod", ""))
     if form.validate_on_submit():
+        survey_id = survey.id  # read before the commit expires the survey
         try:
             _store(survey, form)
         except (UnknownCode, UsedCode) as refusal:
             db.session.rollback()
             form.code.errors.append(CODE_MESSAGES[type(refusal)])
         else:
-            return _thank(survey)
+            return _thank(slug, survey_id)
     form.reissue_token_if_invalid()
     return render_form("public/survey.html", form, survey=survey, already=_answered_here(survey))
 
@@ -96,9 +97,9 @@ def _store(survey, form) -> None:
     db.session.commit()
 
 
-def _thank(survey):
-    response = redirect(url_for("public.thanks", slug=survey.slug), code=303)
-    remember_answered(request, response, survey.id)
+def _thank(slug: str, survey_id: int):
+    response = redirect(url_for("public.thanks", slug=slug), code=303)
+    remember_answered(request, response, survey_id)
     return response
 
 
