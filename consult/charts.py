@@ -422,23 +422,22 @@ def round_figures(overview: RoundOverview) -> dict[str, dict]:
 
 def days_figure(overview: RoundOverview) -> dict:
     """Responses per day, stacked by channel."""
-    days = [day for day, _counts in overview.days]
-    channels = channels_in(overview.channels)
+    days = overview.days
     traces = [
         {
             "type": "bar",
             "name": esc(channel_label(channel)),
             "x": list(range(len(days))),
-            "y": [counts[channel] for _day, counts in overview.days],
+            "y": [day.channels[channel] for day in days],
             "marker": {"color": CHANNEL_COLOURS[channel]},
             "customdata": [
-                f"{esc(format_date(day, 'd MMMM'))}<br>{esc(channel_label(channel))}: "
-                f"{counts[channel]}"
-                for day, counts in overview.days
+                f"{esc(format_date(day.day, 'd MMMM'))}<br>{esc(channel_label(channel))}: "
+                f"{day.channels[channel]}"
+                for day in days
             ],
             "hovertemplate": "%{customdata}<extra></extra>",
         }
-        for channel in channels
+        for channel in channels_in(overview.channels)
     ]
     return {
         "data": traces,
@@ -450,7 +449,7 @@ def days_figure(overview: RoundOverview) -> dict:
             margin={"l": 10, "r": 24, "t": 40, "b": 48},
             xaxis=_axis(
                 tickvals=list(range(len(days))),
-                ticktext=[esc(format_date(day, "d MMM")) for day in days],
+                ticktext=[esc(format_date(day.day, "d MMM")) for day in days],
             ),
             yaxis=_axis(title={"text": esc(_("Svar"))}, rangemode="tozero"),
         ),

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from .charts import channel_label
 from .extensions import db
-from .models import Answer, QuestionKind, Survey
+from .models import Answer, Channel, QuestionKind, Survey
 from .models import Response as SurveyResponse
 from .results import (
     QuestionResult,
@@ -258,18 +258,15 @@ def response_rows(slug: str, *, simulated: bool = False) -> Iterator[list]:
     yield response_header(survey)
     columns = {q.id: n for n, q in enumerate(survey.questions)}
     labels = {o.id: o.label for q in survey.questions for o in q.options}
-    hidden = _("[dold av personalen]")
-    dont_know = _("Vet ej")
-    channel_names = {}
+    positions = {o.id: o.position for q in survey.questions for o in q.options}
+    words = {"hidden": _("[dold av personalen]"), "dont_know": _("Vet ej")}
+    channel_names = {channel: channel_label(channel) for channel in Channel}
     for (_id, day, channel), answers in groupby(_answer_stream(survey, simulated), _response_key):
-        cells: list[list[str]] = [[] for _q in columns]
+        cells: list[list] = [[] for _q in columns]
         for row in answers:
             if row.question_id is not None:
-                cells[columns[row.question_id]].append(
-                    _answer_value(row, labels, hidden, dont_know)
-                )
-        if channel not in channel_names:
-            channel_names[channel] = channel_label(channel)
+                value = _answer_value(row, labels, words)
+                cells[columns[row.question_id]].append((positions.get(row.option_id, 0), value))
         yield [survey.title, day, channel_names[channel], *(_joined(values) for values in cells)]
 
 
@@ -299,22 +296,23 @@ def _answer_stream(survey: Survey, simulated: bool):
     return db.session.execute(stmt)
 
 
-def _answer_value(row, labels: dict, hidden: str, dont_know: str):
+def _answer_value(row, labels: dict, words: dict):
     if row.option_id is not None:
         return labels.get(row.option_id, "")
     if row.dont_know:
-        return dont_know
+        return words["dont_know"]
     if row.number is not None:
         return row.number
     if row.redacted_text is not None:
-        return hidden if row.hidden else row.redacted_text
+        return words["hidden"] if row.hidden else row.redacted_text
     return ""
 
 
-def _joined(values: list):
-    """One cell: a single answer as it is; ticks of a multiple choice joined by " | "."""
+def _joined(values: list[tuple]):
+    """One cell from (position, value) pairs: a single answer as it is; the ticks of a
+    multiple choice in option order, joined by " | "."""
     if not values:
         return None
     if len(values) == 1:
-        return values[0]
-    return " | ".join(str(value) for value in values)
+        return values[0][1]
+    return " | ".join(str(value) for _position, value in sorted(values, key=lambda v: v[0]))

@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from .extensions import db
 from .models import (
     Answer,
+    AuditEvent,
     Channel,
     InvitationCode,
     Question,
@@ -225,7 +226,8 @@ class AggregateCache:
     Each entry carries the stamp of its surveys' responses (``response_stamp``): a new or
     deleted response changes the stamp, so the next reader counts again. Entries also
     expire after ``CACHE_SECONDS``, and beyond ``CACHE_SIZE`` the least recently used go.
-    Moderation (hidden answers) is never cached: free-text counts are always fresh.
+    Counts of readable free text are also keyed on the latest audit event, since staff
+    moderation (hiding an answer) is always audited. Free text itself is never cached.
     """
 
     def __init__(self, size: int = CACHE_SIZE, seconds: float = CACHE_SECONDS):
@@ -259,6 +261,11 @@ def response_stamp(survey_ids: Iterable[int]) -> tuple:
         select(func.count(Response.id), func.max(Response.id)).where(Response.survey_id.in_(ids))
     ).one()
     return (tuple(ids), row[0], row[1])
+
+
+def moderation_stamp() -> int | None:
+    """The latest audit event: it changes whenever staff moderate free text."""
+    return db.session.scalar(select(func.max(AuditEvent.id)))
 
 
 def cached(key: tuple, stamp: tuple, compute):
@@ -363,8 +370,7 @@ def _grouped(keys: list, aggregates: list, question_ids: list[int], scope: Scope
 
 
 def text_counts(questions: Iterable[Question], scope: Scope) -> dict[int, Tally]:
-    """{question id: Tally} of free-text answers: all of them, and those the board may read
-    (never cached: staff may hide an answer at any time)."""
+    """{question id: Tally} of free-text answers: all of them, and those the board may read."""
     question_ids = [q.id for q in questions if q.kind.is_text]
     if not question_ids:
         return {}
@@ -548,7 +554,7 @@ def survey_results(
     survey: Survey, *, k: int, simulated: bool = False, by: Question | None = None
 ) -> SurveyResults:
     """Everything the board may see of one survey: about ten GROUP BY queries, or, while
-    the survey's responses are unchanged, two (the stamp and the free-text counts)."""
+    the survey's responses are unchanged, two small ones (the stamps)."""
     stamp = response_stamp([survey.id])
     counts = cached_channel_counts([survey.id], stamp)[survey.id]
     scope = Scope.of([counts], simulated)
@@ -560,7 +566,11 @@ def survey_results(
         return results
     key = (survey.id, simulated, signature(survey.questions))
     numbers = cached(("tally", *key), stamp, lambda: tally(survey.questions, scope))
-    texts = text_counts(survey.questions, scope)
+    texts = cached(
+        ("texts", *key),
+        (*stamp, moderation_stamp()),
+        lambda: text_counts(survey.questions, scope),
+    )
     results.questions = [
         question_result(q, numbers.get((None, q.id)) or texts.get(q.id), k)
         for q in survey.questions
@@ -667,7 +677,7 @@ class RoundOverview:
     scope: Scope
     k: int
     areas: list[AreaOverview]
-    days: list[tuple[date, Counter]]
+    days: list[Day]
     has_other_kind: bool
 
     @property
@@ -734,20 +744,37 @@ def _codes_issued(survey_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _days(survey_ids: list[int], scope: Scope) -> list[tuple[date, Counter]]:
-    """Responses per day and channel, oldest day first."""
+@dataclass(frozen=True)
+class Day:
+    """Responses on one day, by channel and by target area id."""
+
+    day: date
+    channels: Counter
+    areas: Counter
+
+    @property
+    def n(self) -> int:
+        return self.channels.total()
+
+
+def _days(survey_ids: list[int], scope: Scope) -> list[Day]:
+    """Responses per day, by channel and by target area, oldest day first."""
     if not survey_ids:
         return []
+    area = Survey.target_area_id
     rows = db.session.execute(
-        select(Response.submitted_on, Response.channel, func.count())
+        select(Response.submitted_on, Response.channel, area, func.count())
+        .join(Survey, Survey.id == Response.survey_id)
         .where(Response.survey_id.in_(survey_ids), scope.condition())
-        .group_by(Response.submitted_on, Response.channel)
+        .group_by(Response.submitted_on, Response.channel, area)
         .order_by(Response.submitted_on)
     )
-    days: dict[date, Counter] = {}
-    for day, channel, count in rows:
-        days.setdefault(day, Counter())[Channel(channel)] = count
-    return list(days.items())
+    days: dict[date, Day] = {}
+    for day, channel, area_id, count in rows:
+        entry = days.setdefault(day, Day(day, Counter(), Counter()))
+        entry.channels[Channel(channel)] += count
+        entry.areas[area_id] += count
+    return list(days.values())
 
 
 # Trends across rounds -----------------------------------------------------------------------

@@ -46,14 +46,22 @@ def events(app) -> list[tuple[str, str]]:
 
 
 def test_staff_see_only_the_redacted_text(login, answer):
-    html = login("staff").get(page(answer)).text
+    client = login("staff")
+    html = client.get(page(answer)).text
     assert "ring [telefonnummer] om bänken" in html and "070" not in html
+    assert page(answer) in client.get("/board/surveys/test").text  # linked from the dashboard
+
+
+def test_the_board_has_no_link_to_moderation(login, answer):
+    assert "/staff/" not in login("board").get("/board/surveys/test").text
 
 
 def test_staff_can_hide_an_answer_from_the_board_and_show_it_again(app, login, answer):
     client = login("staff")
+    assert "1 svar kan läsas." in client.get("/board/surveys/test").text
     url = f"/staff/answers/{answer['id']}/hidden"
     response = client.post(url, data={"hidden": "1", "csrf_token": csrf(client, page(answer))})
+    assert "0 svar kan läsas." in client.get("/board/surveys/test").text  # not a stale count
     assert response.status_code == 303 and response.headers["Location"].endswith(
         f"#answer-{answer['id']}"
     )

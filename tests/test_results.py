@@ -293,9 +293,10 @@ def test_round_overview_counts_by_channel_day_and_response_rate(request_ctx):
     (row,) = area.surveys
     assert row.channels == {Channel.WEB: 6, Channel.PAPER: 2} and row.n == 8
     assert row.codes == 16 and row.response_rate == approx(50)
-    assert overview.days == [
-        (date(2026, 5, 4), {Channel.WEB: 6}),
-        (date(2026, 5, 5), {Channel.PAPER: 2}),
+    area_id = survey.target_area_id
+    assert [(d.day, d.channels, d.areas) for d in overview.days] == [
+        (date(2026, 5, 4), {Channel.WEB: 6}, {area_id: 6}),
+        (date(2026, 5, 5), {Channel.PAPER: 2}, {area_id: 2}),
     ]
     assert overview.has_other_kind
     # Index of the area from Q4's 8 answers: 8 7 9 3 6 2 10 5 → mean 6.25.
