@@ -1,7 +1,7 @@
 """Board forms: both are GET filters (nothing changes), so they carry no CSRF token."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, SelectField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ..forms import BaseForm, clean_text
@@ -35,7 +35,7 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = SearchField(
+    q = StringField(
         _l("Sök bland svaren"), validators=[Optional(), Length(max=100)], filters=[clean_text]
     )
 
