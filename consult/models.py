@@ -215,6 +215,9 @@ class Option(db.Model):
 class Response(db.Model):
     """One submitted questionnaire: which survey, which day, which channel. Nothing else."""
 
+    #: Counts per survey and channel (real vs simulated) read from the index alone.
+    __table_args__ = (Index("ix_response_survey_channel", "survey_id", "channel"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
     #: The day only (Europe/Stockholm), never the time of day.
@@ -232,6 +235,8 @@ class Answer(db.Model):
     __table_args__ = (
         Index("ix_answer_question_option", "question_id", "option_id"),
         Index("ix_answer_question_number", "question_id", "number"),
+        #: Counting respondents per question (multiple choice, breakdowns) from the index.
+        Index("ix_answer_question_response", "question_id", "response_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
