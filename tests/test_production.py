@@ -83,6 +83,7 @@ def test_killed_worker_and_killed_server_lose_no_acknowledged_response(site):
     kills = [("worker", 0.25), ("server", 0.6)]
     result = run_with_faults(site.server, site.url, site.plans, 200, 10, kills, seed=12)
     assert [kill["kill"] for kill in result["kills"]] == ["worker", "server"]
+    assert result["failed_gets_retried"] + result["failed_posts_sent_again"] > 0  # faults bit
     assert result["lost"] == result["incomplete"] == result["duplicated"] == [], result
     assert result["unexpected"] == [] and result["acknowledged"] == result["stored"] == 200
     assert result["ok"]
