@@ -21,37 +21,12 @@ from ..results import (
     survey_scope,
     trends,
 )
-from ..security import CONTENT_SECURITY_POLICY
 from ..surveys import get_survey
 from . import assets, bp
 from .forms import BreakdownForm, SearchForm
 
 TEXTS_PER_PAGE = 50
 ASSET_CACHE = f"private, max-age={assets.ONE_YEAR}, immutable"
-
-
-# plotly.js 4 draws bar and scatter (SVG) charts without eval: its few `Function(...)`
-# calls sit behind a `globalThis` check or in WebGL/map code these pages never run, so
-# board pages keep the app's policy: script-src 'self' with neither 'unsafe-eval' nor
-# 'unsafe-inline', and style-src 'self' (see assets.py for plotly's inline styles).
-# tests/browser/test_board.py fails on any console error, CSP violations included.
-BOARD_CSP = CONTENT_SECURITY_POLICY
-
-
-@bp.after_request
-def _board_headers(response):
-    response.headers["Content-Security-Policy"] = BOARD_CSP
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.after_app_request
-def _cache_assets(response):
-    """Let browsers keep the hashed assets. The app marks every signed-in response
-    no-store (security.py); this hook is registered before that one, so it runs after it."""
-    if request.endpoint == "board.asset" and response.status_code == 200:
-        response.headers["Cache-Control"] = ASSET_CACHE
-    return response
 
 
 @bp.context_processor
@@ -180,6 +155,7 @@ def asset(digest: str, name: str):
     response = make_response(assets.content(name, gzipped))
     response.mimetype = assets.mimetype(name)
     response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = ASSET_CACHE  # the URL changes with the content
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
     return response
