@@ -2,11 +2,11 @@
 TEST_DATABASE_URL is set), its client and CLI runner, and small factories."""
 
 import os
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 
 import pytest
 from flask import g, has_app_context
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from config import database_url
 from consult import create_app
@@ -21,6 +21,33 @@ TEST_SETTINGS = {
     "RATELIMIT_ENABLED": False,
 }
 _postgres_schema_ready = False
+
+
+def in_schema(url: str, schema: str) -> str:
+    """``url`` with every connection's search_path set to ``schema``."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def postgres_schema(name: str):
+    """A PostgreSQL schema of this test run's own, dropped afterwards, so that runs
+    sharing one database (a developer's and CI's) never truncate each other's tables."""
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {name}"))
+    try:
+        yield in_schema(POSTGRES_URL, name)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_run_url():
+    with postgres_schema(f"consult_test_{os.getpid()}") as url:
+        yield url
 
 
 def make_app(database_uri: str, **overrides):
@@ -45,8 +72,10 @@ def fresh_schema() -> None:
 
 
 @pytest.fixture
-def database_uri(tmp_path):
-    return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.db'}"
+def database_uri(request, tmp_path):
+    if POSTGRES_URL:
+        return request.getfixturevalue("postgres_run_url")
+    return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 @pytest.fixture

@@ -1,16 +1,16 @@
 """Migrations build the same schema as the models, from empty, on SQLite and PostgreSQL."""
 
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from consult.extensions import db
 
-from .conftest import POSTGRES_URL, make_app
-
-SCHEMA = "migration_check"
+from .conftest import POSTGRES_URL, make_app, postgres_schema
 
 
 @pytest.fixture
@@ -19,15 +19,8 @@ def empty_database(tmp_path):
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{SCHEMA}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    admin.dispose()
+    with postgres_schema(f"migration_check_{os.getpid()}") as url:
+        yield url
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database):

@@ -202,8 +202,8 @@ def test_the_answered_cookie_holds_only_survey_ids(app, client, ctx):
 
 
 def test_closing_a_round_forgets_its_form_tokens(app, client, ctx):
-    from consult.models import UsedFormToken
     from consult.builder import close_round
+    from consult.models import UsedFormToken
 
     survey = make_survey()
     other = make_survey("annan")
