@@ -36,18 +36,16 @@ CODE_LENGTH = 10
 DONT_KNOW = "vet-ej"
 
 
-class SubmissionRefused(Exception):
-    """The response was not stored; ``message`` says why in the resident's language."""
-
-    message = ""
+class CodeRefused(Exception):
+    """The invitation code did not allow a response; nothing was stored."""
 
 
-class UnknownCode(SubmissionRefused):
-    pass
+class UnknownCode(CodeRefused):
+    """No such code for this survey."""
 
 
-class UsedCode(SubmissionRefused):
-    pass
+class UsedCode(CodeRefused):
+    """The code has already allowed a response."""
 
 
 class AlreadySubmitted(Exception):

@@ -12,6 +12,7 @@ from ..forms import render_form
 from ..models import Access, Channel, RoundState
 from ..surveys import (
     AlreadySubmitted,
+    CodeRefused,
     UnknownCode,
     UsedCode,
     answers_from_values,
@@ -54,7 +55,7 @@ def survey(slug: str):
         survey_id = survey.id  # read before the commit expires the survey
         try:
             _store(survey, form)
-        except (UnknownCode, UsedCode) as refusal:
+        except CodeRefused as refusal:
             db.session.rollback()
             form.code.errors.append(CODE_MESSAGES[type(refusal)])
         else:
