@@ -529,6 +529,16 @@ def latency_summary(submissions: list[Submission]) -> dict[str, float]:
 
 
 @contextmanager
+def seeded_site(kind: str, workdir: Path, admin_url: str | None = None):
+    """A database made for the run, migrated and seeded as in a deployment.
+    Yields its URL and the app's environment (instance folder inside ``workdir``)."""
+    with database(kind, workdir, admin_url) as url:
+        env = app_env(url, workdir / "instance")
+        migrate_and_seed(env)
+        yield url, env
+
+
+@contextmanager
 def workspace() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="consult-bench-") as path:
         yield Path(path)

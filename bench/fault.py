@@ -20,13 +20,11 @@ from dataclasses import asdict
 
 from bench._harness import (
     Server,
-    app_env,
     check_stored,
-    database,
     make_submissions,
-    migrate_and_seed,
     response_ids,
     run_residents,
+    seeded_site,
     survey_plans,
     workspace,
 )
@@ -95,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--admin-url", help="PostgreSQL server to create the database on")
     args = parser.parse_args(argv)
-    with workspace() as tmp, database(args.db, tmp, args.admin_url) as url:
-        env = app_env(url, tmp / "instance")
-        migrate_and_seed(env)
+    with workspace() as tmp, seeded_site(args.db, tmp, args.admin_url) as (url, env):
         server = Server(env, tmp / "gunicorn.log").start()
         try:
             kills = [("worker", 0.2), ("worker", 0.4), ("server", 0.6)]

@@ -30,12 +30,10 @@ from bench._harness import (
     Browser,
     Server,
     SurveyPlan,
-    app_env,
-    database,
     hidden_value,
     make_submissions,
-    migrate_and_seed,
     run_residents,
+    seeded_site,
     survey_plans,
     table_counts,
     valid_answers,
@@ -274,9 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--admin-url", help="PostgreSQL server to create the database on")
     args = parser.parse_args(argv)
-    with workspace() as tmp, database(args.db, tmp, args.admin_url) as url:
-        env = app_env(url, tmp / "instance")
-        migrate_and_seed(env)
+    with workspace() as tmp, seeded_site(args.db, tmp, args.admin_url) as (url, env):
         server = Server(env, tmp / "gunicorn.log").start()
         try:
             plans = survey_plans(url)

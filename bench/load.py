@@ -17,13 +17,11 @@ import sys
 from bench._harness import (
     Server,
     Submission,
-    app_env,
     check_stored,
-    database,
     latency_summary,
     make_submissions,
-    migrate_and_seed,
     run_residents,
+    seeded_site,
     survey_plans,
     workspace,
 )
@@ -51,9 +49,7 @@ def measure(port: int, submissions: list[Submission], residents: int) -> dict:
 
 
 def run(kind: str, residents: int, count: int, workers: int | None, admin_url: str | None):
-    with workspace() as tmp, database(kind, tmp, admin_url) as url:
-        env = app_env(url, tmp / "instance")
-        migrate_and_seed(env)
+    with workspace() as tmp, seeded_site(kind, tmp, admin_url) as (url, env):
         plans = survey_plans(url)
         settings = {"workers": workers} if workers else {}
         bare = Server(env, tmp / "bare.log", app="bench.bare:app", **settings).start()

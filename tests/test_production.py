@@ -20,16 +20,14 @@ from bench._harness import (
     Browser,
     Server,
     Submission,
-    app_env,
     check_stored,
-    database,
     flask_cli,
     free_port,
     hidden_value,
     make_submissions,
-    migrate_and_seed,
     response_ids,
     run_residents,
+    seeded_site,
     survey_plans,
 )
 from bench.fault import run_with_faults
@@ -58,9 +56,7 @@ def site(tmp_path_factory):
     """A migrated, seeded database and gunicorn (3 workers, rate limits off) in front of it."""
     workdir = tmp_path_factory.mktemp("production")
     kind = "postgres" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
-    with database(kind, workdir, os.environ.get("TEST_DATABASE_URL")) as url:
-        env = app_env(url, workdir / "instance")
-        migrate_and_seed(env)
+    with seeded_site(kind, workdir, os.environ.get("TEST_DATABASE_URL")) as (url, env):
         server = Server(env, workdir / "gunicorn.log", workers=3).start()
         try:
             yield Site(url, env, server, survey_plans(url), workdir)
