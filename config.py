@@ -62,6 +62,10 @@ class Config:
     #: ... and this long after logging in, however active.
     SESSION_MAX_AGE = timedelta(hours=12)
 
+    #: How long a process shows residents its copy of the surveys before asking the database
+    #: whether staff changed them (consult/content.py); storing an answer always asks.
+    CONTENT_RECHECK_SECONDS = float(os.environ.get("CONTENT_RECHECK_SECONDS", "1"))
+
     #: Smallest group the board may see in any breakdown.
     SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", "5"))
 

@@ -2,10 +2,14 @@
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from babel.support import Translations
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -31,8 +35,19 @@ def render_form(template: str, form: FlaskForm, **context):
     return render_template(template, form=form, **context), 422 if failed else 200
 
 
+@cache
+def _wtforms_translations(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class BaseForm(FlaskForm):
     """A form that can list its errors, in field order, for the error summary."""
+
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages in the page's language, read from disk once per
+            process (Flask-WTF reads them for every request)."""
+            return _wtforms_translations(str(get_locale()))
 
     #: Shown instead of Flask-WTF's English CSRF messages (expired or missing token).
     stale_message = _l("Sidan har varit öppen för länge. Skicka formuläret igen.")

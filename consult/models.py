@@ -11,7 +11,19 @@ import enum
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -276,6 +288,21 @@ class UsedFormToken(db.Model):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+
+
+class ContentRevision(db.Model):
+    """One counter, raised in the same transaction as any change to what residents see
+    (``consult.content``), so that each app process knows when its cached copy is stale."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+event.listen(
+    ContentRevision.__table__,
+    "after_create",
+    DDL("INSERT INTO content_revision (id, revision) VALUES (1, 0)"),
+)
 
 
 class User(UserMixin, db.Model):

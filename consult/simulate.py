@@ -12,7 +12,6 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from itertools import accumulate
 
 import click
@@ -20,8 +19,7 @@ from sqlalchemy import exists, insert, select
 
 from .extensions import db
 from .models import Answer, Channel, Question, QuestionKind, Response, Survey
-from .redaction import redact
-from .surveys import get_survey, today_in_sweden
+from .surveys import DONT_KNOW, answer_row, get_survey, today_in_sweden
 
 BATCH = 5_000
 #: Free text a resident might write; some carry personal data that redaction removes.
@@ -142,7 +140,7 @@ def _pick(profile: QuestionProfile, rng: random.Random) -> list:
     """The values one simulated resident gives to one question."""
     kind = profile.question.kind
     if kind is QuestionKind.AGREE5 and rng.random() < DONT_KNOW_RATE:
-        return [None]
+        return [DONT_KNOW]
     if kind is not QuestionKind.MULTI:
         return rng.choices(profile.values, cum_weights=profile.cumulative)
     most = profile.question.max_choices or min(3, len(profile.values))
@@ -156,30 +154,7 @@ def _pick(profile: QuestionProfile, rng: random.Random) -> list:
 
 
 def _row(response_id: int, question: Question, value) -> dict:
-    row = {
-        "response_id": response_id,
-        "question_id": question.id,
-        "option_id": None,
-        "number": None,
-        "text": None,
-        "redacted_text": None,
-        "dont_know": False,
-        "hidden": False,
-    }
-    if question.kind.is_text:
-        row["text"], row["redacted_text"] = value, _redacted(value)
-    elif question.kind.has_options:
-        row["option_id"] = value
-    elif value is None:
-        row["dont_know"] = True
-    else:
-        row["number"] = value
-    return row
-
-
-@cache
-def _redacted(text: str) -> str:
-    return redact(text)
+    return {**answer_row(question, value), "response_id": response_id}
 
 
 # Command ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -148,57 +148,78 @@ def new_form_token() -> str:
 
 
 def _claim_form_token(survey: Survey, token: str) -> None:
-    db.session.add(
-        UsedFormToken(digest=hashlib.sha256(token.encode()).hexdigest(), survey_id=survey.id)
-    )
+    digest = hashlib.sha256(token.encode()).hexdigest()
     try:
-        db.session.flush()
+        db.session.execute(
+            insert(UsedFormToken.__table__).values(digest=digest, survey_id=survey.id)
+        )
     except IntegrityError as error:
         raise AlreadySubmitted() from error
 
 
-def answers_from_values(survey: Survey, values: dict[int, object]) -> list[Answer]:
-    """Turn validated form values (by question id) into unsaved ``Answer`` rows."""
-    answers = []
+def answer_rows(survey: Survey, values: dict[int, object]) -> list[dict]:
+    """Validated form values (by question id) as answer rows, one per ticked option."""
+    rows = []
     for question in survey.questions:
         value = values.get(question.id)
         if value in (None, "", []):
             continue
-        if question.kind is QuestionKind.MULTI:
-            answers += [Answer(question_id=question.id, option_id=int(v)) for v in value]
-        elif question.kind is QuestionKind.SINGLE:
-            answers.append(Answer(question_id=question.id, option_id=int(value)))
-        elif question.kind is QuestionKind.AGREE5 and value == DONT_KNOW:
-            answers.append(Answer(question_id=question.id, dont_know=True))
-        elif question.kind.is_text:
-            answers.append(
-                Answer(question_id=question.id, text=str(value), redacted_text=redact(str(value)))
-            )
-        else:
-            answers.append(Answer(question_id=question.id, number=int(value)))
-    return answers
+        for one in value if question.kind is QuestionKind.MULTI else [value]:
+            rows.append(answer_row(question, one))
+    return rows
+
+
+def answer_row(question: Question, value) -> dict:
+    """The columns of one answer: ``value`` is an option id, a number, a text or DONT_KNOW."""
+    row = {"question_id": question.id, **EMPTY_ANSWER}
+    if question.kind.is_text:
+        row["text"], row["redacted_text"] = str(value), redact(str(value))
+    elif question.kind.has_options:
+        row["option_id"] = int(value)
+    elif value == DONT_KNOW:
+        row["dont_know"] = True
+    else:
+        row["number"] = int(value)
+    return row
+
+
+#: Every answer row names every column, so that rows insert in one executemany.
+EMPTY_ANSWER = {
+    "option_id": None,
+    "number": None,
+    "text": None,
+    "redacted_text": None,
+    "dont_know": False,
+    "hidden": False,
+}
 
 
 def record_response(
     survey: Survey,
-    answers: list[Answer],
+    answers: list[dict],
     *,
     channel: Channel,
     code: str | None = None,
     form_token: str | None = None,
-) -> Response:
-    """Store one response with its answers, burning the code and form token with it.
+) -> int:
+    """Store one response with its ``answer_rows``, burning the code and form token with
+    it; returns the response's id.
 
     Everything happens in the caller's transaction: commit once, or roll back on any
-    exception, and nothing is half-stored.
+    exception, and nothing is half-stored. Core statements, not the unit of work: this
+    is the path every submission takes.
     """
     if form_token:
         _claim_form_token(survey, form_token)
     if survey.access is Access.CODE and channel is Channel.WEB:
         burn_code(survey, code or "")
-    response = Response(
-        survey_id=survey.id, submitted_on=today_in_sweden(), channel=channel, answers=answers
-    )
-    db.session.add(response)
-    db.session.flush()
-    return response
+    response = Response.__table__
+    response_id = db.session.execute(
+        insert(response)
+        .values(survey_id=survey.id, submitted_on=today_in_sweden(), channel=channel)
+        .returning(response.c.id)
+    ).scalar_one()
+    if answers:
+        rows = [{**row, "response_id": response_id} for row in answers]
+        db.session.execute(insert(Answer.__table__), rows)
+    return response_id

@@ -3,8 +3,10 @@
 Staff use the same form to key in paper answers, so both channels share one validation.
 """
 
+from flask import get_template_attribute
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -156,7 +158,7 @@ class SurveyForm(BaseForm):
         self.survey = survey
 
     def values(self) -> dict[int, object]:
-        """Answers by question id, as typed values ready for ``answers_from_values``."""
+        """Answers by question id, as typed values ready for ``answer_rows``."""
         return {question.id: self[question.field_name].data for question in self.survey.questions}
 
     def error_text(self, field, message) -> str:
@@ -175,7 +177,14 @@ class SurveyForm(BaseForm):
 
 
 def survey_form(survey: Survey, *, with_code: bool = False, **kwargs) -> SurveyForm:
-    """A form class made for this survey's questions, instantiated with ``kwargs``."""
+    """A form for this survey's questions, instantiated with ``kwargs``."""
+    return survey_form_class(survey, with_code=with_code)(survey, **kwargs)
+
+
+def survey_form_class(
+    survey: Survey, *, with_code: bool = False, with_questions: bool = True
+) -> type[SurveyForm]:
+    """A form class with one field per question (and the invitation code when asked)."""
     attributes = {}
     if with_code:
         attributes["code"] = StringField(
@@ -183,7 +192,12 @@ def survey_form(survey: Survey, *, with_code: bool = False, **kwargs) -> SurveyF
             [DataRequired(_l("Skriv koden från ditt brev."))],
             filters=[clean_text],
         )
-    for question in survey.questions:
+    for question in survey.questions if with_questions else []:
         attributes[question.field_name] = question_field(question)
-    form_class = type("SurveyFormFor", (SurveyForm,), attributes)
-    return form_class(survey, **kwargs)
+    return type("SurveyFormFor", (SurveyForm,), attributes)
+
+
+def questions_html(form: SurveyForm) -> Markup:
+    """The form's questions, as the survey page shows them."""
+    render = get_template_attribute("public/_question.html", "questions")
+    return render(form, form.survey)

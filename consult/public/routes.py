@@ -4,9 +4,12 @@ from datetime import date
 from itertools import groupby
 
 from flask import abort, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..content import StaleCopy, confirm_copy, content, detached
 from ..extensions import csrf, db, limiter
 from ..forms import render_form
 from ..models import Access, Channel, RoundState
@@ -15,7 +18,7 @@ from ..surveys import (
     CodeRefused,
     UnknownCode,
     UsedCode,
-    answers_from_values,
+    answer_rows,
     get_strategy,
     get_survey,
     open_surveys,
@@ -23,7 +26,7 @@ from ..surveys import (
 )
 from . import bp
 from .answered import answered_surveys, remember_answered
-from .forms import survey_form
+from .forms import questions_html, survey_form_class
 
 #: When the accessibility statement was last reviewed against the pages.
 STATEMENT_REVIEWED_ON = date(2026, 11, 27)
@@ -48,20 +51,59 @@ def index():
 @csrf.exempt  # SurveyForm checks CSRF itself, so a stale page comes back with its answers kept
 @limiter.limit("120/minute", methods=["POST"])  # generous: a class may share one address
 def survey(slug: str):
+    while True:  # again only when staff changed the survey while this answer was checked
+        try:
+            return _survey_page(slug)
+        except StaleCopy:
+            db.session.rollback()
+
+
+def _survey_page(slug: str):
     survey = _answerable_survey(slug)
-    with_code = survey.access is Access.CODE
-    form = survey_form(survey, with_code=with_code, code=request.args.get("kod", ""))
+    form = _form(survey, with_questions=request.method == "POST")
     if form.validate_on_submit():
-        survey_id = survey.id  # read before the commit expires the survey
         try:
             _store(survey, form)
         except CodeRefused as refusal:
             db.session.rollback()
             form.code.errors.append(CODE_MESSAGES[type(refusal)])
         else:
-            return _thank(slug, survey_id)
+            return _thank(slug, survey.id)
     form.reissue_token_if_invalid()
-    return render_form("public/survey.html", form, survey=survey, already=_answered_here(survey))
+    return render_form(
+        "public/survey.html",
+        form,
+        survey=survey,
+        questions=_questions(form),
+        already=_answered_here(survey),
+    )
+
+
+def _cached_survey(slug: str):
+    """The survey, loaded once per process and content revision (detached: read-only)."""
+
+    def load():
+        survey = get_survey(slug)
+        return survey and detached(survey.round, survey.target_area, survey)
+
+    return content().get(("survey", slug), load)
+
+
+def _form(survey, *, with_questions: bool = True):
+    """The survey's form. Without its questions (enough to show an untouched page, whose
+    questions come from the cache) it is quicker to make."""
+    settings = {"with_code": survey.access is Access.CODE, "with_questions": with_questions}
+    key = ("form", survey.id, *settings.values())
+    form_class = content().get(key, lambda: survey_form_class(survey, **settings))
+    return form_class(survey, code=request.args.get("kod", ""))
+
+
+def _questions(form) -> Markup:
+    """Untouched forms look alike, so they share one rendering per language."""
+    if form.is_submitted():
+        return questions_html(form)
+    key = ("questions", form.survey.id, str(get_locale()))
+    return content().get(key, lambda: questions_html(_form(form.survey)))
 
 
 def _answered_here(survey) -> bool:
@@ -74,7 +116,7 @@ def _answered_here(survey) -> bool:
 
 
 def _answerable_survey(slug: str):
-    survey = get_survey(slug)
+    survey = _cached_survey(slug)
     if survey is None or survey.round.state is RoundState.DRAFT:
         abort(404)
     if not survey.round.accepts_answers():
@@ -84,10 +126,11 @@ def _answerable_survey(slug: str):
 
 def _store(survey, form) -> None:
     """Record the response; a form that was already stored is quietly not stored again."""
+    confirm_copy()
     try:
         record_response(
             survey,
-            answers_from_values(survey, form.values()),
+            answer_rows(survey, form.values()),
             channel=Channel.WEB,
             code=form.code.data if survey.access is Access.CODE else None,
             form_token=form.form_token.data,
@@ -106,7 +149,7 @@ def _thank(slug: str, survey_id: int):
 
 @bp.get("/s/<slug>/tack")
 def thanks(slug: str):
-    survey = get_survey(slug) or abort(404)
+    survey = _cached_survey(slug) or abort(404)
     return render_template("public/thanks.html", survey=survey)
 
 

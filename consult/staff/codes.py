@@ -17,7 +17,7 @@ from ..extensions import db
 from ..forms import render_form
 from ..models import Channel, InvitationCode, RoundState, Survey
 from ..public.forms import survey_form
-from ..surveys import AlreadySubmitted, answers_from_values, code_digest, generate_codes
+from ..surveys import AlreadySubmitted, answer_rows, code_digest, generate_codes
 from ..surveys import record_response as store_response
 from . import bp
 from .forms import CodesForm
@@ -105,7 +105,7 @@ def paper(survey_id: int):
         try:
             store_response(
                 survey,
-                answers_from_values(survey, form.values()),
+                answer_rows(survey, form.values()),
                 channel=Channel.PAPER,
                 form_token=form.form_token.data,
             )

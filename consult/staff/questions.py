@@ -9,8 +9,8 @@ from ..auth.roles import staff_only
 from ..extensions import db
 from ..forms import render_form
 from ..models import Access, Question, Survey
-from ..public.forms import survey_form
-from ..surveys import answers_from_values
+from ..public.forms import questions_html, survey_form
+from ..surveys import answer_rows
 from . import bp
 from .forms import KIND_LABELS, ActionForm, BankForm, QuestionForm
 
@@ -120,6 +120,8 @@ def preview(survey_id: int):
     survey = db.get_or_404(Survey, survey_id)
     form = survey_form(survey, with_code=survey.access is Access.CODE)
     if form.validate_on_submit():
-        answers_from_values(survey, form.values())  # proves the answers would convert
+        answer_rows(survey, form.values())  # proves the answers would convert
         flash(_l("Förhandsvisning: svaren var giltiga. Ingenting sparades."))
-    return render_form("public/survey.html", form, survey=survey, preview=True)
+    return render_form(
+        "public/survey.html", form, survey=survey, questions=questions_html(form), preview=True
+    )
