@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 
+from bench import bare
 from bench._harness import (
     Server,
     Submission,
@@ -27,12 +28,24 @@ from bench._harness import (
 )
 
 
-def bare_submissions(count: int) -> list[Submission]:
+def bare_submissions(count: int, _seed: int = 0) -> list[Submission]:
     """The same exchange against the bare app: GET a page with tokens, POST a small form."""
     return [
         Submission("bare", f"bare{n}", [("q1", "3"), ("q2", "4"), ("q3", "ok")], 3)
         for n in range(count)
     ]
+
+
+def measured(server: Server, make, residents: int, count: int) -> tuple[dict, list[Submission]]:
+    """Start ``server``; warm it up with 200 submissions, then measure ``count`` of them
+    (``make(size, seed)``); stop it. The figures, and every submission sent."""
+    warm_up, submissions = make(200, 7), make(count, 1)
+    server.start()
+    try:
+        measure(server.port, warm_up, residents)
+        return measure(server.port, submissions, residents), warm_up + submissions
+    finally:
+        server.stop()
 
 
 def measure(port: int, submissions: list[Submission], residents: int) -> dict:
@@ -51,29 +64,34 @@ def measure(port: int, submissions: list[Submission], residents: int) -> dict:
 def run(kind: str, residents: int, count: int, workers: int | None, admin_url: str | None):
     with workspace() as tmp, seeded_site(kind, tmp, admin_url) as (url, env):
         plans = survey_plans(url)
-        settings = {"workers": workers} if workers else {}
-        bare = Server(env, tmp / "bare.log", app="bench.bare:app", **settings).start()
-        try:
-            measure(bare.port, bare_submissions(200), residents)  # warm-up
-            baseline = measure(bare.port, bare_submissions(count), residents)
-        finally:
-            bare.stop()
-        server = Server(env, tmp / "gunicorn.log", **settings).start()
-        warm_up, submissions = make_submissions(plans, 200, seed=7), make_submissions(plans, count)
-        try:
-            measure(server.port, warm_up, residents)
-            consult = measure(server.port, submissions, residents)
-        finally:
-            server.stop()
-        check = check_stored(url, warm_up + submissions)
-        log = server.log_text()
+        bare.create_tables(url)
+
+        def server(name: str, app: str) -> Server:
+            settings = {"workers": workers} if workers else {}
+            return Server(env, tmp / f"{name}.log", app=app, **settings)
+
+        def answers(size: int, seed: int) -> list[Submission]:
+            return make_submissions(plans, size, seed=seed)
+
+        baseline, _ = measured(server("bare", "bench.bare:app"), bare_submissions, residents, count)
+        floor, _ = measured(
+            server("bare-writes", "bench.bare:app_with_writes()"), answers, residents, count
+        )
+        consult_server = server("gunicorn", "wsgi:app")
+        consult, sent = measured(consult_server, answers, residents, count)
+        check = check_stored(url, sent)
+        log = consult_server.log_text()
     return {
         "database": kind,
         "residents": residents,
-        "workers": server.workers,
+        "workers": consult_server.workers,
         "consult": consult,
         "bare_flask": baseline,
+        "bare_flask_with_the_same_writes": floor,
         "throughput_ratio": round(consult["per_second"] / baseline["per_second"], 3),
+        "throughput_ratio_to_bare_with_writes": round(
+            consult["per_second"] / floor["per_second"], 3
+        ),
         "acknowledged_with_warm_up": check.acknowledged,
         "stored_with_warm_up": check.stored,
         "lost": len(check.lost),
