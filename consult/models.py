@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -314,6 +315,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Signed in with a password someone else chose (an admin's temporary one): nothing but
+    #: choosing a new password is allowed until then.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login

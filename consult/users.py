@@ -32,11 +32,20 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(email: str, password: str, role: Role, name: str = "") -> User:
-    """Add an active user; the password is stored only as an argon2id hash."""
+def create_user(
+    email: str, password: str, role: Role, name: str = "", *, temporary: bool = False
+) -> User:
+    """Add an active user; the password is stored only as an argon2id hash. A ``temporary``
+    one (chosen by someone else) must be replaced at the user's first login."""
     if get_user_by_email(email):
         raise UserExists(email)
-    user = User(email=normalise_email(email), name=name, role=role, active=True)
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        role=role,
+        active=True,
+        must_change_password=temporary,
+    )
     set_password(user, password)
     db.session.add(user)
     db.session.flush()
@@ -47,6 +56,26 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = _hasher.hash(password)
+
+
+def issue_temporary_password(user: User) -> str:
+    """A new generated password for an admin to hand over once; to be replaced at login."""
+    password = generate_password()
+    set_password(user, password)
+    user.must_change_password = True
+    return password
+
+
+def change_own_password(user: User, password: str) -> None:
+    set_password(user, password)
+    user.must_change_password = False
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def authenticate(email: str, password: str) -> User | None:

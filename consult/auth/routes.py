@@ -4,13 +4,16 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 
+from .. import audit
 from ..extensions import db, limiter
+from ..forms import render_form
 from ..models import Role
-from ..users import authenticate
+from ..users import MIN_PASSWORD_LENGTH, authenticate, change_own_password
 from . import bp
-from .forms import LoginForm
-from .sessions import end_session, start_session
+from .forms import LoginForm, PasswordChangeForm
+from .sessions import end_session, keep_password_mark, start_session
 from .throttle import account_throttled, count_failed_login
 
 WRONG_CREDENTIALS = _l("Fel e-postadress eller lösenord.")
@@ -34,6 +37,27 @@ def login():
         form.form_errors.append(WRONG_CREDENTIALS)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20/minute;200/hour", methods=["POST"])
+def change_password():
+    """Any signed-in user's own password; a wrong current one counts as a failed login."""
+    form = PasswordChangeForm(current_user)
+    if form.is_submitted() and account_throttled(current_user.email):
+        form.form_errors.append(THROTTLED)
+        return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH), 429
+    if form.validate_on_submit():
+        change_own_password(current_user, form.new_password.data)
+        audit.record(current_user, "user.password_change", current_user.email)
+        db.session.commit()
+        keep_password_mark(current_user)
+        flash(_l("Ditt lösenord är bytt."))
+        return redirect(_home_for(current_user.role))
+    if form.current_password.errors and form.current_password.data:
+        count_failed_login(current_user.email)
+    return render_form("auth/password.html", form, min_length=MIN_PASSWORD_LENGTH)
 
 
 @bp.post("/logout")

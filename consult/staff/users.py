@@ -9,7 +9,7 @@ from ..auth.roles import admin_only
 from ..extensions import db
 from ..forms import render_form
 from ..models import Role, User
-from ..users import all_users, create_user, generate_password, set_password
+from ..users import all_users, create_user, generate_password, issue_temporary_password
 from . import bp
 from .forms import ActionForm, RoleForm, UserForm
 
@@ -26,7 +26,9 @@ def new_user():
     form = UserForm()
     if form.validate_on_submit():
         password = generate_password()
-        user = create_user(form.email.data, password, Role(form.role.data), name=form.name.data)
+        user = create_user(
+            form.email.data, password, Role(form.role.data), name=form.name.data, temporary=True
+        )
         audit.record(current_user, "user.create", f"{user.email} ({user.role})")
         db.session.commit()
         return render_template("staff/password.html", user=user, password=password)
@@ -72,8 +74,7 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff.users"))
-    password = generate_password()
-    set_password(user, password)
+    password = issue_temporary_password(user)
     audit.record(current_user, "user.password_reset", user.email)
     db.session.commit()
     return render_template("staff/password.html", user=user, password=password)

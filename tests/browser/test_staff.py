@@ -401,6 +401,7 @@ def test_admin_manages_accounts_and_reads_the_audit_log(new_page, make_user, aud
     expect_heading(admin, "Tillfälligt lösenord för styrgrupp@vimmerby.example")
     expect(admin.locator("p.code")).to_have_text(PASSWORD)
     audit.check(admin, "one-time password")
+    first_login_with(new_page(**PHONE), audit, admin.locator("p.code").inner_text())
 
     click(admin, "Tillbaka till användarna", role="link")
     expect(admin.get_by_role("row").filter(has_text="styrgrupp@vimmerby.example")).to_contain_text(
@@ -413,3 +414,24 @@ def test_admin_manages_accounts_and_reads_the_audit_log(new_page, make_user, aud
     )
     audit.check(admin, "audit log")
     audit.assert_clean()
+
+
+def first_login_with(page: Page, audit: AxeAudit, temporary: str) -> None:
+    """The new board member signs in with the one-time password and must choose their own."""
+    page.goto("/login")
+    page.get_by_label("E-postadress").fill("styrgrupp@vimmerby.example")
+    page.get_by_label("Lösenord").fill(temporary)
+    page.get_by_role("button", name="Logga in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/account/password$"))
+    expect_heading(page, "Byt lösenord")
+    audit.check(page, "password change after a temporary password")
+
+    click(page, "Byt lösenord")
+    expect_errors(page, "Skriv ditt nuvarande lösenord.", "Skriv ett nytt lösenord.")
+    audit.check(page, "password change with errors")
+    page.get_by_label("Nuvarande lösenord").fill(temporary)
+    page.get_by_label("Nytt lösenord", exact=True).fill("en egen mening som lösenord")
+    page.get_by_label("Nytt lösenord en gång till").fill("en egen mening som lösenord")
+    click(page, "Byt lösenord")
+    expect(page).to_have_url(re.compile(r"/board/$"))
+    expect_flash(page, "Ditt lösenord är bytt.")
