@@ -28,7 +28,9 @@ def database_url(raw: str | None) -> str | None:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: hide_parameters: a failed statement's error (and so the log) never holds the values it
+    #: carried, such as a resident's answers.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = os.environ.get("REDIS_URL")
     #: Rate-limit counters (client addresses) live in memory, or in Redis when shared.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"

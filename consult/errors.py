@@ -1,8 +1,9 @@
 """Error pages: a clear message in the visitor's language, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -24,6 +25,10 @@ MESSAGES = {
         _l("Det som skickades var för stort. Korta ner svaren och försök igen."),
     ),
     429: (_l("För många försök"), _l("Vänta en stund och försök sedan igen.")),
+    503: (
+        _l("Tillfälligt ur funktion"),
+        _l("Just nu går det inte att svara eller se svar. Ingenting sparades. Försök snart igen."),
+    ),
     500: (
         _l("Något gick fel"),
         _l("Ett fel uppstod hos oss. Ingenting sparades. Försök igen om en stund."),
@@ -54,3 +59,12 @@ def register(app: Flask) -> None:
     def _internal(error):
         db.session.rollback()
         return render_error(500)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError):
+        """Down, unreachable or locked for too long: temporary, so 503, logged (the engine
+        hides statement parameters, so no answer reaches the log)."""
+        current_app.logger.error("database unavailable: %s", error)
+        db.session.rollback()
+        page, status = render_error(503)
+        return page, status, {"Retry-After": "30"}

@@ -4,7 +4,7 @@ import logging
 import threading
 import urllib.request
 
-from sqlalchemy import Date, DateTime, inspect, select
+from sqlalchemy import Date, DateTime, func, inspect, select, text
 from werkzeug.serving import make_server
 
 from consult.extensions import db
@@ -137,6 +137,32 @@ def test_submitting_logs_nothing_about_the_resident(app, client, ctx, caplog):
         form_post(client, "test", {**valid_answers(survey), survey.questions[4].field_name: "Unik"})
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "Unik" not in text and "127.0.0.1" not in text
+
+
+def test_a_failed_write_stores_nothing_and_logs_no_answer(app, client, ctx, caplog):
+    """The database fails in the middle of storing: the statement's values (the answers)
+    stay out of the log, and the token and response written before it are rolled back."""
+    survey = make_survey()
+    answers = {**valid_answers(survey), survey.questions[4].field_name: "Hemlig rad 4711"}
+    page = client.get("/s/test").text
+    tokens = {name: hidden_value(page, name) for name in ("csrf_token", "form_token")}
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    rename_answer_table("answer", "answer_away")
+    try:
+        with caplog.at_level(logging.DEBUG):
+            response = client.post("/s/test", data={**tokens, **answers})
+    finally:
+        rename_answer_table("answer_away", "answer")
+    assert response.status_code in (500, 503) and "Ingenting sparades." in response.text
+    assert "INSERT INTO answer" in caplog.text, "the failure itself is logged"
+    assert "Hemlig rad 4711" not in caplog.text and tokens["form_token"] not in caplog.text
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    assert db.session.scalar(select(func.count()).select_from(UsedFormToken)) == 0
+
+
+def rename_answer_table(name: str, new_name: str) -> None:
+    db.session.execute(text(f"ALTER TABLE {name} RENAME TO {new_name}"))
+    db.session.commit()
 
 
 def test_referrer_policy_keeps_survey_links_private(client, ctx):

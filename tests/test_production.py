@@ -113,7 +113,7 @@ def test_logs_hold_no_client_address_and_no_query_string(site):
     assert access and all(ACCESS_LINE.match(line) for line in access), access[:5]
 
 
-@pytest.mark.parametrize(
+UNREACHABLE = pytest.mark.parametrize(
     "unreachable",
     [
         lambda tmp: f"sqlite:///{tmp / 'missing-folder' / 'consult.db'}",
@@ -121,10 +121,25 @@ def test_logs_hold_no_client_address_and_no_query_string(site):
     ],
     ids=["sqlite", "postgresql"],
 )
+
+
+@UNREACHABLE
 def test_healthz_is_503_when_the_database_is_down(tmp_path, unreachable):
     app = make_app(unreachable(tmp_path))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.json == {"status": "database unavailable"}
+    with app.app_context():
+        db.engine.dispose()
+
+
+@UNREACHABLE
+def test_pages_say_in_swedish_that_the_service_is_down_with_a_503(tmp_path, unreachable):
+    app = make_app(unreachable(tmp_path), PROPAGATE_EXCEPTIONS=False)
+    for path in ("/", "/s/livsmiljo", "/s/livsmiljo/tack"):
+        response = app.test_client().get(path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "30"
+        assert "<h1>Tillfälligt ur funktion</h1>" in response.text, path
     with app.app_context():
         db.engine.dispose()
 
