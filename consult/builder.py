@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from . import audit
 from .extensions import db
 from .models import (
+    InvitationCode,
     Option,
     Question,
     QuestionKind,
@@ -173,6 +174,25 @@ def update_survey(actor: User, survey: Survey, **fields) -> None:
     audit.record(actor, "survey.update", f"#{survey.id} /s/{survey.slug}")
 
 
+def move_survey(actor: User, survey: Survey, step: int) -> None:
+    """Move a survey up (-1) or down (+1) in its round, and so on the start page."""
+    surveys = _swapped(list(survey.round.surveys), survey, step)
+    if surveys:
+        _renumber(surveys, start=0)
+        audit.record(actor, "survey.move", f"#{survey.id} /s/{survey.slug}")
+
+
+def delete_survey(actor: User, survey: Survey) -> None:
+    """Delete a survey without responses, with its questions and invitation codes."""
+    if has_responses(survey):
+        raise RefusedChange(_l("En enkät som har svar kan inte tas bort."))
+    for table in (InvitationCode, UsedFormToken):
+        db.session.execute(delete(table).where(table.survey_id == survey.id))
+    db.session.delete(survey)
+    _renumber([other for other in survey.round.surveys if other is not survey], start=0)
+    audit.record(actor, "survey.delete", f"#{survey.id} /s/{survey.slug}")
+
+
 def has_responses(survey: Survey) -> bool:
     return bool(db.session.scalar(select(exists().where(Response.survey_id == survey.id))))
 
@@ -240,14 +260,10 @@ def _apply(question: Question, spec: QuestionSpec) -> None:
 
 def move_question(actor: User, question: Question, step: int) -> None:
     """Move a question up (-1) or down (+1); question order never changes stored answers."""
-    questions = list(question.survey.questions)
-    index = questions.index(question)
-    target = index + step
-    if not 0 <= target < len(questions):
-        return
-    questions[index], questions[target] = questions[target], questions[index]
-    _renumber(questions)
-    audit.record(actor, "question.move", f"question #{question.id}")
+    questions = _swapped(list(question.survey.questions), question, step)
+    if questions:
+        _renumber(questions)
+        audit.record(actor, "question.move", f"question #{question.id}")
 
 
 def delete_question(actor: User, question: Question) -> None:
@@ -259,9 +275,20 @@ def delete_question(actor: User, question: Question) -> None:
     audit.record(actor, "question.delete", f"survey #{survey.id}, question #{question.id}")
 
 
-def _renumber(questions: list[Question]) -> None:
-    for position, question in enumerate(questions, 1):
-        question.position = position
+def _swapped(rows: list, row, step: int) -> list | None:
+    """``rows`` with ``row`` swapped with its neighbour ``step`` away; None at either end."""
+    index = rows.index(row)
+    target = index + step
+    if not 0 <= target < len(rows):
+        return None
+    rows[index], rows[target] = rows[target], rows[index]
+    return rows
+
+
+def _renumber(rows: list, start: int = 1) -> None:
+    """Questions count from 1, surveys (like ``create_survey``) from 0."""
+    for position, row in enumerate(rows, start):
+        row.position = position
 
 
 def question_bank(exclude: Survey | None = None) -> list[Question]:

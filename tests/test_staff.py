@@ -20,6 +20,7 @@ from consult.models import (
     Survey,
     User,
 )
+from consult.surveys import generate_codes
 
 from .conftest import csrf
 from .factories import form_post, hidden_value, make_survey, valid_answers
@@ -55,6 +56,10 @@ STAFF_ROUTES = [
     ("GET", "/staff/surveys/{survey}"),
     ("GET", "/staff/surveys/{survey}/edit"),
     ("POST", "/staff/surveys/{survey}/edit"),
+    ("POST", "/staff/surveys/{survey}/up"),
+    ("POST", "/staff/surveys/{survey}/down"),
+    ("GET", "/staff/surveys/{survey}/delete"),
+    ("POST", "/staff/surveys/{survey}/delete"),
     ("GET", "/staff/surveys/{survey}/questions/new"),
     ("POST", "/staff/surveys/{survey}/questions/new"),
     ("GET", "/staff/questions/{question}/edit"),
@@ -348,6 +353,58 @@ def test_move_and_delete_questions(staff, ctx):
     questions = db.session.get(Survey, survey.id).questions
     assert first not in [q.id for q in questions]
     assert [q.position for q in questions] == list(range(1, len(questions) + 1))
+
+
+def test_move_surveys_within_their_round(staff, ctx):
+    first = make_survey("forsta")
+    second = Survey(
+        round=first.round, target_area=first.target_area, slug="andra", title="Andra", position=1
+    )
+    db.session.add(second)
+    db.session.commit()
+    round_id, ids = first.round_id, [first.id, second.id]
+
+    response = post(staff, f"/staff/surveys/{ids[0]}/down")
+    assert response.headers["Location"] == f"/staff/rounds/{round_id}#enkat-{ids[0]}"
+    db.session.expire_all()
+    assert [s.id for s in db.session.get(Round, round_id).surveys] == ids[::-1]
+    post(staff, f"/staff/surveys/{ids[0]}/down")  # already last: nothing moves
+    db.session.expire_all()
+    assert [s.position for s in db.session.get(Round, round_id).surveys] == [0, 1]
+    page = staff.get(f"/staff/rounds/{round_id}").text
+    assert '<span class="visually-hidden"> Enkät forsta</span>' in page
+
+
+def test_delete_a_survey_without_responses(staff, ctx):
+    survey = make_survey()
+    generate_codes(survey, 3)
+    db.session.commit()
+    survey_id, round_id = survey.id, survey.round_id
+    question_ids = [q.id for q in survey.questions]
+
+    confirm = staff.get(f"/staff/surveys/{survey_id}/delete")
+    assert "Ta bort enkäten?" in confirm.text and "Enkät test" in confirm.text
+    assert staff.get("/s/test").status_code == 200
+    response = post(staff, f"/staff/surveys/{survey_id}/delete")
+    assert response.headers["Location"] == f"/staff/rounds/{round_id}"
+    db.session.expire_all()
+    assert db.session.get(Survey, survey_id) is None
+    assert not db.session.scalars(select(Question).where(Question.id.in_(question_ids))).all()
+    assert not db.session.scalars(select(InvitationCode)).all()
+    assert staff.get("/s/test").status_code == 404, "residents no longer find it"
+    events = db.session.scalars(select(AuditEvent.action)).all()
+    assert "survey.delete" in events
+
+
+def test_a_survey_with_responses_cannot_be_deleted(staff, answered, ctx):
+    assert "Ta bort enkäten" not in staff.get(f"/staff/surveys/{answered}").text
+    response = post(staff, f"/staff/surveys/{answered}/delete")
+    assert response.headers["Location"] == f"/staff/surveys/{answered}"
+    assert (
+        "En enkät som har svar kan inte tas bort." in staff.get(response.headers["Location"]).text
+    )
+    db.session.expire_all()
+    assert db.session.get(Survey, answered) is not None
 
 
 @pytest.fixture

@@ -88,7 +88,20 @@ def delete_question(question_id: int):
     question = db.get_or_404(Question, question_id)
     survey_id = question.survey_id
     if request.method == "GET":
-        return render_template("staff/confirm_delete.html", question=question, action=ActionForm())
+        back_url = url_for("staff.survey_page", survey_id=survey_id) + f"#fraga-{question.id}"
+        return render_template(
+            "staff/confirm_delete.html",
+            title=_l("Ta bort frågan?"),
+            name=question.text,
+            consequence=_l(
+                "Frågan och dess svarsalternativ tas bort från enkäten. Det går inte att ångra."
+            ),
+            confirm_url=url_for("staff.delete_question", question_id=question.id),
+            confirm_label=_l("Ja, ta bort frågan"),
+            back_url=back_url,
+            back_label=question.survey.title,
+            action=ActionForm(),
+        )
     if ActionForm().validate_on_submit():
         try:
             builder.delete_question(current_user, question)

@@ -1,6 +1,6 @@
 """Staff: consultation rounds and their surveys."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -112,6 +112,48 @@ def edit_survey(survey_id: int):
         round=survey.round,
         survey=survey,
     )
+
+
+@bp.post("/surveys/<int:survey_id>/<any(up, down):direction>")
+@staff_only
+def move_survey(survey_id: int, direction: str):
+    survey = db.get_or_404(Survey, survey_id)
+    if ActionForm().validate_on_submit():
+        builder.move_survey(current_user, survey, -1 if direction == "up" else 1)
+        db.session.commit()
+    return redirect(url_for("staff.round_page", round_id=survey.round_id) + f"#enkat-{survey.id}")
+
+
+@bp.route("/surveys/<int:survey_id>/delete", methods=["GET", "POST"])
+@staff_only
+def delete_survey(survey_id: int):
+    """Ask first (GET), delete on the confirming POST."""
+    survey = db.get_or_404(Survey, survey_id)
+    if request.method == "GET":
+        return render_template(
+            "staff/confirm_delete.html",
+            title=_l("Ta bort enkäten?"),
+            name=survey.title,
+            consequence=_l(
+                "Enkäten, dess frågor och dess inbjudningskoder tas bort. Det går inte att ångra."
+            ),
+            confirm_url=url_for("staff.delete_survey", survey_id=survey.id),
+            confirm_label=_l("Ja, ta bort enkäten"),
+            back_url=url_for("staff.survey_page", survey_id=survey.id),
+            back_label=survey.title,
+            action=ActionForm(),
+        )
+    round_id = survey.round_id
+    if ActionForm().validate_on_submit():
+        try:
+            builder.delete_survey(current_user, survey)
+        except builder.RefusedChange as refusal:
+            db.session.rollback()
+            flash(refusal.message)
+            return redirect(url_for("staff.survey_page", survey_id=survey_id))
+        db.session.commit()
+        flash(_l("Enkäten är borttagen."))
+    return redirect(url_for("staff.round_page", round_id=round_id))
 
 
 def _areas() -> list[TargetArea]:

@@ -314,7 +314,8 @@ def survey_id_of(live_app, slug: str) -> int:
 def test_staff_builds_a_code_survey_that_a_resident_answers(
     new_page, live_app, make_user, audit, stored_answers
 ):
-    """Round → survey → six question kinds → reorder → preview → open → letters → answer."""
+    """Round → survey → six question kinds → reorder → (not) delete → preview → open →
+    letters → answer."""
     staff = new_page(**DESKTOP)
     email = "personal@vimmerby.example"
     log_in(staff, audit, email, make_user(email, Role.STAFF))
@@ -330,6 +331,12 @@ def test_staff_builds_a_code_survey_that_a_resident_answers(
     move_up(staff, MOVED_UP)
     expect_builder_order(staff, expected_order())
     audit.check(staff, "survey builder page")
+
+    click(staff, "Ta bort enkäten", role="link")
+    expect_heading(staff, "Ta bort enkäten?")
+    audit.check(staff, "delete survey confirmation")
+    click(staff, "Nej, behåll den", role="link")
+    expect_heading(staff, SURVEY_TITLE)
 
     click(staff, "Förhandsvisa", role="link")
     expect(staff).to_have_url(re.compile(rf"/staff/surveys/{survey_id}/preview$"))
