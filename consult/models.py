@@ -320,6 +320,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    #: Raised at each logout: every session carries the number it started with, so logging
+    #: out ends the account's sessions everywhere, copied cookies included.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -106,7 +106,7 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, login):
     assert here.get("/staff/").status_code == 200
     response = elsewhere.get("/staff/")
     assert response.headers["Location"] == "/login?next=/staff/"
-    assert "Kontots lösenord har bytts" in elsewhere.get(response.headers["Location"]).text
+    assert "fått nytt lösenord" in elsewhere.get(response.headers["Location"]).text
     assert elsewhere.get("/staff/").status_code == 302
 
 

@@ -6,6 +6,9 @@ import pytest
 
 from consult.auth.sessions import LOGIN_AT, SEEN_AT
 
+from .conftest import csrf
+from .factories import TEST_PASSWORD
+
 MINUTE = 60
 EXPIRED = "Din inloggning har gått ut. Logga in igen."
 
@@ -70,12 +73,29 @@ def test_login_records_its_time_and_sets_no_remember_cookie(login):
 
 
 def test_logout_forgets_the_times(login):
-    from .conftest import csrf
-
     client = login("staff")
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
     with client.session_transaction() as session:
         assert LOGIN_AT not in session and SEEN_AT not in session and "_user_id" not in session
+
+
+def test_logging_out_ends_the_accounts_sessions_everywhere_copied_cookies_too(app, login):
+    client = login("staff")
+    elsewhere, thief = app.test_client(), app.test_client()
+    assert sign_in(elsewhere).status_code == 302
+    thief.set_cookie("session", client.get_cookie("session").value)
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+
+    for browser in (thief, elsewhere):
+        response = browser.get("/staff/")
+        assert response.headers["Location"] == "/login?next=/staff/"
+        assert "Du är utloggad: kontot har loggats ut" in browser.get("/login").text
+    assert sign_in(client).status_code == 302 and client.get("/staff/").status_code == 200
+
+
+def sign_in(browser, email="staff@example.se"):
+    fields = {"email": email, "password": TEST_PASSWORD, "csrf_token": csrf(browser, "/login")}
+    return browser.post("/login", data=fields)
 
 
 def test_residents_are_never_redirected(client):

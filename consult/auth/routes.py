@@ -13,7 +13,7 @@ from ..models import Role
 from ..users import MIN_PASSWORD_LENGTH, authenticate, change_own_password
 from . import bp
 from .forms import LoginForm, PasswordChangeForm
-from .sessions import end_session, keep_password_mark, start_session
+from .sessions import keep_account_mark, log_out, start_session
 from .throttle import account_throttled, count_failed_login
 
 WRONG_CREDENTIALS = _l("Fel e-postadress eller lösenord.")
@@ -52,7 +52,7 @@ def change_password():
         change_own_password(current_user, form.new_password.data)
         audit.record(current_user, "user.password_change", current_user.email)
         db.session.commit()
-        keep_password_mark(current_user)
+        keep_account_mark(current_user)
         flash(_l("Ditt lösenord är bytt."))
         return redirect(_home_for(current_user.role))
     if form.current_password.errors and form.current_password.data:
@@ -62,7 +62,10 @@ def change_password():
 
 @bp.post("/logout")
 def logout():
-    end_session()
+    """Ends the account's sessions everywhere, so a copied session cookie is worthless."""
+    if current_user.is_authenticated:
+        log_out(current_user)
+        db.session.commit()
     flash(_l("Du är utloggad."))
     return redirect(url_for("public.index"))
 

@@ -1,10 +1,10 @@
 """Staff and board sessions: signed-cookie sessions that end after 30 minutes idle or
 12 hours in all (``SESSION_IDLE_TIMEOUT`` and ``SESSION_MAX_AGE``), and at once when the
-account is switched off or its password changes.
+account logs out anywhere, is switched off, or its password changes.
 
-The login time, the time of the last request and a keyed digest of the password hash are
-kept in the signed session itself, so any app server can enforce them; Flask-Login's
-remember-me cookie is not used.
+The login time, the time of the last request and the account's mark (a keyed digest of
+its password hash and session epoch) are kept in the signed session itself, so any app
+server can enforce them; Flask-Login's remember-me cookie is not used.
 """
 
 import hashlib
@@ -19,36 +19,47 @@ from ..models import User
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
-PASSWORD_MARK = "password_mark"
+ACCOUNT_MARK = "account_mark"
 USER_KEY = "_user_id"  #: where Flask-Login keeps the signed-in user's id
 SESSION_ENDED = _l("Din inloggning har gått ut. Logga in igen.")
-ACCOUNT_CHANGED = _l("Kontots lösenord har bytts eller kontot har stängts av. Logga in igen.")
+ACCOUNT_CHANGED = _l(
+    "Du är utloggad: kontot har loggats ut på en annan enhet, fått nytt lösenord eller "
+    "stängts av. Logga in igen."
+)
 CHOOSE_PASSWORD = _l("Välj ett eget lösenord innan du fortsätter.")
 #: What a user who must choose a password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
 
 
 def start_session(user: User) -> None:
-    """Sign ``user`` in and note when, and with which password."""
+    """Sign ``user`` in and note when, and under which account mark."""
     login_user(user)
     session[LOGIN_AT] = session[SEEN_AT] = int(time.time())
-    keep_password_mark(user)
+    keep_account_mark(user)
 
 
-def keep_password_mark(user: User) -> None:
+def keep_account_mark(user: User) -> None:
     """After the user's own password change: this session goes on, every other one ends."""
-    session[PASSWORD_MARK] = password_mark(user)
+    session[ACCOUNT_MARK] = account_mark(user)
 
 
-def password_mark(user: User) -> str:
-    """Changes whenever the password does; the hash itself never goes into a cookie."""
+def account_mark(user: User) -> str:
+    """Changes with the password and at every logout; no hash goes into a cookie."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()
+    message = f"{user.password_hash}:{user.session_epoch}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def log_out(user: User) -> None:
+    """End every session of ``user``, on every device (the caller commits)."""
+    user.session_epoch += 1
+    end_session()
 
 
 def end_session() -> None:
+    """End this session only."""
     logout_user()
-    for key in (LOGIN_AT, SEEN_AT, PASSWORD_MARK):
+    for key in (LOGIN_AT, SEEN_AT, ACCOUNT_MARK):
         session.pop(key, None)
 
 
@@ -87,7 +98,7 @@ def _account_unchanged() -> bool:
     return (
         user.is_authenticated
         and user.is_active
-        and hmac.compare_digest(str(session.get(PASSWORD_MARK, "")), password_mark(user))
+        and hmac.compare_digest(str(session.get(ACCOUNT_MARK, "")), account_mark(user))
     )
 
 
