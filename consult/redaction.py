@@ -1,10 +1,18 @@
-"""Automatic removal of personal data from free-text answers, before the board sees them.
+"""Personal data removed from free-text answers before the board sees them: automatically
+when an answer is stored, and by staff afterwards.
 
 Patterns run in order; each match becomes a marker naming what was removed, so the text
 stays readable ("Ring mig på [telefonnummer]"). The board only ever reads redacted text.
+Staff, like the board, see only the redacted text; a part they remove is replaced with a
+marker too, so nothing removed can come back. Their changes are in the audit log, without
+the answer's text.
 """
 
 import re
+
+from . import audit
+from .extensions import db
+from .models import Answer, User
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     (  # e-mail addresses
@@ -42,3 +50,42 @@ def redact(text: str) -> str:
     for marker, pattern in _PATTERNS:
         text = pattern.sub(marker, text)
     return text
+
+
+# By staff -----------------------------------------------------------------------------------
+
+
+#: What a part removed by staff becomes.
+REMOVED = "[borttaget]"
+
+
+class NotInAnswer(Exception):
+    """The text to remove does not occur in the answer."""
+
+
+def set_answer_hidden(answer: Answer, hidden: bool, user: User) -> None:
+    """Hide a free-text answer from the board, or show it again (it always counts)."""
+    answer.hidden = hidden
+    action = "answer.hide" if hidden else "answer.show"
+    audit.record(user, action, _detail(answer))
+    db.session.flush()
+
+
+def remove_from_answer(answer: Answer, part: str, user: User) -> int:
+    """Replace every occurrence of ``part`` (any case) in the redacted text with a marker.
+
+    Returns how many were replaced; raises ``NotInAnswer`` when there were none.
+    """
+    pattern = re.compile(re.escape(part), re.IGNORECASE)
+    redacted, count = pattern.subn(REMOVED, answer.redacted_text or "")
+    if not count:
+        raise NotInAnswer(part)
+    answer.redacted_text = redacted
+    audit.record(user, "answer.redact", f"{_detail(answer)}: {count} part(s) removed")
+    db.session.flush()
+    return count
+
+
+def _detail(answer: Answer) -> str:
+    """Which answer, never what it says."""
+    return f"answer #{answer.id}, question #{answer.question_id}"

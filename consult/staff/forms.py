@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -14,7 +15,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..builder import SETTINGS, SLUG, QuestionSpec, slug_taken
 from ..forms import BaseForm, clean_text
@@ -294,3 +302,15 @@ class RoleForm(BaseForm):
 
 class ActionForm(BaseForm):
     """An empty form: CSRF protection for action buttons."""
+
+
+class HideForm(BaseForm):
+    hidden = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class RemoveForm(BaseForm):
+    part = StringField(
+        _l("Text att ta bort"),
+        [DataRequired(_l("Skriv den text som ska tas bort.")), Length(max=200)],
+        filters=[clean_text],
+    )

@@ -1,83 +1,21 @@
-"""Staff moderation of free text before the board reads it: hide an answer, or remove more
-of it. Staff, like the board, see only the redacted text; removing a part replaces it
-with a marker, so nothing removed can ever come back. Every change is in the audit log,
-without the answer's text.
-"""
-
-import re
+"""Staff moderation of free text before the board reads it: the pages for hiding an answer
+or removing more of it (the operations are in ``consult.redaction``)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
-from wtforms import HiddenField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
 
-from .. import audit
 from ..auth.roles import STAFF_ROLES, role_required
 from ..board.forms import SearchForm
 from ..extensions import db
-from ..forms import BaseForm, clean_text
-from ..models import Answer, Question, Survey, User
+from ..models import Answer, Question, Survey
+from ..redaction import NotInAnswer, remove_from_answer, set_answer_hidden
 from ..results import free_texts, survey_scope
 from . import bp
+from .forms import HideForm, RemoveForm
 
-#: What a part removed by staff becomes.
-REMOVED = "[borttaget]"
 PER_PAGE = 50
-
-
-class NotInAnswer(Exception):
-    """The text to remove does not occur in the answer."""
-
-
-# Operations ---------------------------------------------------------------------------------
-
-
-def set_answer_hidden(answer: Answer, hidden: bool, user: User) -> None:
-    """Hide a free-text answer from the board, or show it again (it always counts)."""
-    answer.hidden = hidden
-    action = "answer.hide" if hidden else "answer.show"
-    audit.record(user, action, _detail(answer))
-    db.session.flush()
-
-
-def remove_from_answer(answer: Answer, part: str, user: User) -> int:
-    """Replace every occurrence of ``part`` (any case) in the redacted text with a marker.
-
-    Returns how many were replaced; raises ``NotInAnswer`` when there were none.
-    """
-    pattern = re.compile(re.escape(part), re.IGNORECASE)
-    redacted, count = pattern.subn(REMOVED, answer.redacted_text or "")
-    if not count:
-        raise NotInAnswer(part)
-    answer.redacted_text = redacted
-    audit.record(user, "answer.redact", f"{_detail(answer)}: {count} part(s) removed")
-    db.session.flush()
-    return count
-
-
-def _detail(answer: Answer) -> str:
-    """Which answer, never what it says."""
-    return f"answer #{answer.id}, question #{answer.question_id}"
-
-
-# Forms --------------------------------------------------------------------------------------
-
-
-class HideForm(BaseForm):
-    hidden = HiddenField(validators=[AnyOf(["0", "1"])])
-
-
-class RemoveForm(BaseForm):
-    part = StringField(
-        _l("Text att ta bort"),
-        [DataRequired(_l("Skriv den text som ska tas bort.")), Length(max=200)],
-        filters=[clean_text],
-    )
-
-
-# Routes -------------------------------------------------------------------------------------
 
 
 @bp.get("/surveys/<int:survey_id>/free-text")
