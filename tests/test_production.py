@@ -9,6 +9,7 @@ PostgreSQL database of their own when TEST_DATABASE_URL is set.
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
@@ -32,7 +33,9 @@ from bench._harness import (
 )
 from bench.fault import run_with_faults
 from bench.fuzz import run_fuzz
+from consult import builder
 from consult.extensions import db
+from consult.surveys import get_survey
 
 from .conftest import make_app
 
@@ -91,6 +94,28 @@ def test_malformed_submissions_get_no_500_and_change_nothing(site):
     assert report.failures == [], report.failures[:3]
     assert report.stored_before == report.stored_after
     assert set(report.statuses) <= {400, 413, 422, "reset"}, report.statuses
+
+
+def test_a_staff_edit_reaches_every_worker_within_the_recheck_time(site):
+    """Each worker keeps its own copy of the survey (consult/content.py); an edit made by
+    another process shows on all of them within CONTENT_RECHECK_SECONDS (1 s)."""
+    browser = Browser(site.server.port)
+    assert "Ny rubrik från personalen" not in browser.get("/s/livsmiljo")[2]
+    app = make_app(site.url)
+    with app.app_context():
+        survey = get_survey("livsmiljo")
+        title = survey.title
+        builder.update_survey(None, survey, title="Ny rubrik från personalen")
+        db.session.commit()
+    try:
+        time.sleep(1.2)
+        pages = [browser.get("/s/livsmiljo")[2] for _ in range(3 * site.server.workers)]
+        assert all("Ny rubrik från personalen" in page for page in pages)
+    finally:
+        with app.app_context():
+            builder.update_survey(None, get_survey("livsmiljo"), title=title)
+            db.session.commit()
+            db.engine.dispose()
 
 
 def test_logs_hold_no_client_address_and_no_query_string(site):
