@@ -1,6 +1,7 @@
 """The anonymity promise, checked on the schema, the stored rows and the logs."""
 
 import logging
+import re
 import threading
 import urllib.request
 
@@ -107,8 +108,9 @@ def test_the_code_row_cannot_be_matched_to_the_response(app, client, ctx):
     assert not set(column_names(InvitationCode)) & {"response_id", "used_on", "used_at"}
 
 
-def test_server_logs_carry_no_client_address_or_query_string(app, ctx, caplog):
-    """A real development server: its request log lines keep neither address nor code."""
+def test_server_logs_carry_no_client_address_query_string_or_time(app, ctx, caplog):
+    """A real development server: its request log lines keep neither address, code nor the
+    time (which, matched with the order of stored responses, would date them)."""
     survey = make_survey(access=Access.CODE)
     [code] = generate_codes(survey, 1)
     db.session.commit()
@@ -129,6 +131,7 @@ def test_server_logs_carry_no_client_address_or_query_string(app, ctx, caplog):
     for line in request_lines:
         assert "127.0.0.1" not in line
         assert code not in line and "kod=" not in line
+        assert not re.search(r"\d{2}:\d{2}:\d{2}", line), line
 
 
 def test_submitting_logs_nothing_about_the_resident(app, client, ctx, caplog):
