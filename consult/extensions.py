@@ -28,5 +28,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-#: Client addresses live only in this limiter's memory (or Redis with a TTL), never in the database.
+#: Staff login limits per client: counted in memory, or in Redis with a TTL when shared; never
+#: in the database. Residents' submissions are counted apart, in process memory only
+#: (public/routes.py), so no resident's address reaches Redis.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

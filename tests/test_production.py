@@ -37,7 +37,8 @@ from consult import builder
 from consult.extensions import db
 from consult.surveys import get_survey
 
-from .conftest import make_app
+from .conftest import csrf, fresh_schema, make_app
+from .factories import make_survey
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 #: One access log line: method and path, status, bytes, duration; nothing else.
@@ -215,6 +216,31 @@ def post_login(browser: Browser, port: int, password: str) -> int:
     token = hidden_value(browser.get("/login")[2], "csrf_token")
     fields = [("email", "delad@example.se"), ("password", password), ("csrf_token", token)]
     return browser.post_form("/login", fields)[0]
+
+
+def test_submission_counters_stay_in_memory_even_with_redis(database_uri, shared_redis):
+    """The issue's rule: residents' submissions are limited per client in memory only. With
+    REDIS_URL set, the login limits go to Redis; survey submissions leave nothing there."""
+    client, prefix = shared_redis
+    app = make_app(
+        database_uri,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    with app.app_context():
+        fresh_schema()
+        make_survey("test")
+    browser = app.test_client()
+    statuses = [browser.post("/s/test", data={}).status_code for _ in range(121)]
+    assert statuses == [422] * 120 + [429]
+    assert not list(client.scan_iter(f"*/{prefix}/*")), "nothing about residents in Redis"
+    login = {"email": "x@example.se", "password": "fel", "csrf_token": csrf(browser, "/login")}
+    assert browser.post("/login", data=login).status_code == 422
+    assert list(client.scan_iter(f"*/{prefix}/*")), "the login limit does use Redis"
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_two_app_servers_behave_as_one_site(two_servers, shared_redis):

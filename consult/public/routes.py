@@ -3,14 +3,25 @@
 from datetime import date
 from itertools import groupby
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..content import StaleCopy, confirm_copy, content, detached
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
 from ..forms import render_form
 from ..models import Access, Channel, RoundState
 from ..surveys import (
@@ -28,6 +39,8 @@ from . import bp
 from .answered import answered_surveys, remember_answered
 from .forms import questions_html, survey_form_class
 
+#: Generous: a school class may share one address. Each app process counts its own.
+SUBMISSIONS_PER_CLIENT = parse("120/minute")
 #: When the accessibility statement was last reviewed against the pages.
 STATEMENT_REVIEWED_ON = date(2026, 11, 27)
 
@@ -49,8 +62,9 @@ def index():
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @csrf.exempt  # SurveyForm checks CSRF itself, so a stale page comes back with its answers kept
-@limiter.limit("120/minute", methods=["POST"])  # generous: a class may share one address
 def survey(slug: str):
+    if request.method == "POST" and _too_many_submissions():
+        abort(429)
     while True:  # again only when staff changed the survey while this answer was checked
         try:
             return _survey_page(slug)
@@ -77,6 +91,17 @@ def _survey_page(slug: str):
         questions=_questions(form),
         already=_answered_here(survey),
     )
+
+
+def _too_many_submissions() -> bool:
+    """More than SUBMISSIONS_PER_CLIENT from this address: counted in this process's memory
+    only, never in Redis or on disk, even where the staff login limits are shared."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return False
+    if "consult.submissions" not in current_app.extensions:
+        current_app.extensions["consult.submissions"] = MovingWindowRateLimiter(MemoryStorage())
+    counter = current_app.extensions["consult.submissions"]
+    return not counter.hit(SUBMISSIONS_PER_CLIENT, "submissions", request.remote_addr or "")
 
 
 def _cached_survey(slug: str):
