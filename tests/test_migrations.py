@@ -1,4 +1,5 @@
-"""Migrations build the same schema as the models, from empty, on SQLite and PostgreSQL."""
+"""Migrations build the same schema as the models, from empty, on SQLite and PostgreSQL,
+with the content revision's one row."""
 
 import os
 
@@ -6,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from consult.extensions import db
 
@@ -30,6 +31,9 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database):
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert diff == [], diff
+        revisions = db.session.execute(text("SELECT id, revision FROM content_revision")).all()
+        assert [tuple(row) for row in revisions] == [(1, 0)], "the one counter row is there"
+        db.session.rollback()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
