@@ -85,6 +85,17 @@ def database(kind: str, workdir: Path, admin_url: str | None = None) -> Iterator
         yield url
 
 
+@contextmanager
+def connected(database_url: str) -> Iterator:
+    """A connection to the run's database, for reading what the app stored."""
+    engine = create_engine(sqlalchemy_url(database_url))
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
 def app_env(database_url: str, instance: Path, **settings) -> dict[str, str]:
     """The environment of an app subprocess: this database, its own instance folder, limits
     off unless ``settings`` say otherwise."""
@@ -274,8 +285,7 @@ TEXT_KINDS = ("short_text", "long_text")
 
 def survey_plans(database_url: str) -> list[SurveyPlan]:
     """The open surveys with a free-text question (for the marker), read from the database."""
-    engine = create_engine(sqlalchemy_url(database_url))
-    with engine.connect() as connection:
+    with connected(database_url) as connection:
         rows = connection.execute(
             text(
                 "SELECT s.slug, q.id, q.kind, q.required, q.max_choices, q.scale_min, q.scale_max"
@@ -289,7 +299,6 @@ def survey_plans(database_url: str) -> list[SurveyPlan]:
             text('SELECT question_id, id FROM "option" ORDER BY position')
         ):
             options.setdefault(question_id, []).append(str(option_id))
-    engine.dispose()
     plans: dict[str, SurveyPlan] = {}
     for slug, qid, kind, required, max_choices, low, high in rows:
         choices = {"agree5": AGREE5, "scale": [str(n) for n in range(low or 0, (high or 0) + 1)]}
@@ -449,8 +458,7 @@ class StoredCheck:
 
 def stored_responses(database_url: str) -> list[tuple[int, str, str | None, int]]:
     """(response id, survey slug, marker or None, number of answers) for every response."""
-    engine = create_engine(sqlalchemy_url(database_url))
-    with engine.connect() as connection:
+    with connected(database_url) as connection:
         rows = connection.execute(
             text(
                 "SELECT r.id, s.slug, m.text, (SELECT count(*) FROM answer a"
@@ -459,7 +467,6 @@ def stored_responses(database_url: str) -> list[tuple[int, str, str | None, int]
             ),
             {"prefix": MARKER_PREFIX + "%"},
         ).all()
-    engine.dispose()
     return [tuple(row) for row in rows]
 
 
@@ -498,13 +505,11 @@ def check_stored(
 
 def table_counts(database_url: str) -> dict[str, int]:
     """Rows in the tables a submission writes to."""
-    engine = create_engine(sqlalchemy_url(database_url))
-    with engine.connect() as connection:
+    with connected(database_url) as connection:
         counts = {
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("response", "answer", "used_form_token", "invitation_code")
         }
-    engine.dispose()
     return counts
 
 

@@ -12,6 +12,7 @@ from ..models import Access, Question, Survey
 from ..public.forms import questions_html, survey_form
 from ..surveys import answer_rows
 from . import bp
+from .deletion import confirmation_page, deleted
 from .forms import KIND_LABELS, ActionForm, BankForm, QuestionForm
 
 
@@ -88,9 +89,7 @@ def delete_question(question_id: int):
     question = db.get_or_404(Question, question_id)
     survey_id = question.survey_id
     if request.method == "GET":
-        back_url = url_for("staff.survey_page", survey_id=survey_id) + f"#fraga-{question.id}"
-        return render_template(
-            "staff/confirm_delete.html",
+        return confirmation_page(
             title=_l("Ta bort frågan?"),
             name=question.text,
             consequence=_l(
@@ -98,19 +97,10 @@ def delete_question(question_id: int):
             ),
             confirm_url=url_for("staff.delete_question", question_id=question.id),
             confirm_label=_l("Ja, ta bort frågan"),
-            back_url=back_url,
+            back_url=url_for("staff.survey_page", survey_id=survey_id) + f"#fraga-{question.id}",
             back_label=question.survey.title,
-            action=ActionForm(),
         )
-    if ActionForm().validate_on_submit():
-        try:
-            builder.delete_question(current_user, question)
-        except builder.RefusedChange as refusal:
-            db.session.rollback()
-            flash(refusal.message)
-        else:
-            db.session.commit()
-            flash(_l("Frågan är borttagen."))
+    deleted(lambda: builder.delete_question(current_user, question), _l("Frågan är borttagen."))
     return redirect(url_for("staff.survey_page", survey_id=survey_id) + "#fragor")
 
 

@@ -12,6 +12,7 @@ from ..forms import render_form
 from ..models import InvalidTransition, Round, Survey, TargetArea
 from ..results import response_counts, rounds_with_surveys
 from . import bp
+from .deletion import confirmation_page, deleted
 from .forms import ActionForm, RoundForm, SurveySettingsForm
 
 
@@ -130,8 +131,7 @@ def delete_survey(survey_id: int):
     """Ask first (GET), delete on the confirming POST."""
     survey = db.get_or_404(Survey, survey_id)
     if request.method == "GET":
-        return render_template(
-            "staff/confirm_delete.html",
+        return confirmation_page(
             title=_l("Ta bort enkäten?"),
             name=survey.title,
             consequence=_l(
@@ -141,19 +141,11 @@ def delete_survey(survey_id: int):
             confirm_label=_l("Ja, ta bort enkäten"),
             back_url=url_for("staff.survey_page", survey_id=survey.id),
             back_label=survey.title,
-            action=ActionForm(),
         )
     round_id = survey.round_id
-    if ActionForm().validate_on_submit():
-        try:
-            builder.delete_survey(current_user, survey)
-        except builder.RefusedChange as refusal:
-            db.session.rollback()
-            flash(refusal.message)
-            return redirect(url_for("staff.survey_page", survey_id=survey_id))
-        db.session.commit()
-        flash(_l("Enkäten är borttagen."))
-    return redirect(url_for("staff.round_page", round_id=round_id))
+    if deleted(lambda: builder.delete_survey(current_user, survey), _l("Enkäten är borttagen.")):
+        return redirect(url_for("staff.round_page", round_id=round_id))
+    return redirect(url_for("staff.survey_page", survey_id=survey_id))
 
 
 def _areas() -> list[TargetArea]:
